@@ -1,0 +1,129 @@
+"""Reads on cases. Every selector takes the acting user first and applies scope and masking here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from chengyun import clock
+from chengyun.errors import NotFound
+from org.models import User
+
+from . import policy
+from .models import Case, CaseEvent, State
+from .transitions import Transition, actions_from
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    state: str = ""
+    source: str = ""
+    category: int | None = None
+    neighbourhood: int | None = None
+    department: int | None = None
+    overdue: bool = False
+    registered_from: date | None = None
+    registered_to: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def case_list(user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    filters = filters or CaseFilters()
+    qs = policy.visible_cases(user).select_related("category__parent", "neighbourhood", "lead_department", "grid")
+    if filters.q:
+        q = filters.q.strip()
+        text = Q(number__icontains=q) | Q(hotline_number__icontains=q) | Q(address__icontains=q)
+        text |= Q(title__icontains=q) | Q(content__icontains=q)
+        # Searching by the citizen's phone only for roles allowed to see it, so masking can't be probed.
+        if user.role in policy.PERSONAL_DATA_ROLES:
+            text |= Q(citizen_phone__contains=q)
+        qs = qs.filter(text)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.category:
+        qs = qs.filter(Q(category_id=filters.category) | Q(category__parent_id=filters.category))
+    if filters.neighbourhood:
+        qs = qs.filter(neighbourhood_id=filters.neighbourhood)
+    if filters.department:
+        qs = qs.filter(assignments__department_id=filters.department, assignments__active=True).distinct()
+    if filters.overdue:
+        qs = qs.filter(is_overdue=True)
+    tz = timezone.get_current_timezone()
+    if filters.registered_from:
+        qs = qs.filter(registered_at__gte=datetime.combine(filters.registered_from, time.min, tz))
+    if filters.registered_to:
+        qs = qs.filter(registered_at__lt=datetime.combine(filters.registered_to, time.max, tz))
+    return qs.order_by("-registered_at", "-id")
+
+
+def case_get(user: User, pk: int | str) -> Case:
+    """The case if the user may see it; 404 otherwise, so out-of-scope cases don't reveal they exist."""
+    lookup = Q(number=pk) if isinstance(pk, str) and not pk.isdigit() else Q(pk=int(pk))
+    case = (
+        policy.visible_cases(user)
+        .select_related("category__parent", "neighbourhood", "grid", "estate", "lead_department", "created_by", "master")
+        .filter(lookup)
+        .first()
+    )
+    if case is None:
+        raise NotFound("工单不存在或不在您的权限范围内")
+    return case
+
+
+def case_events(user: User, case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+
+
+def case_available_actions(user: User, case: Case) -> list[Transition]:
+    """The transitions this user may take on this case now: role, state and scope all allow them."""
+    return [tr for tr in actions_from(case.state, user.role) if policy.scope_allows(user, case, tr)]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    citizen_name: str
+    citizen_phone: str
+    address: str
+    masked: bool
+
+
+def case_personal_data(user: User, case: Case, *, request=None) -> PersonalData:
+    """Name, phone and address as this user may see them; every unmasked view is written to the audit log."""
+    if policy.sees_personal_data(user, case):
+        if case.citizen_name or case.citizen_phone:
+            from audit.models import AuditEntry
+            from audit.services import audit_record
+
+            audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request,
+                         object_type="case", object_id=case.number)
+        return PersonalData(case.citizen_name, case.citizen_phone, case.address, masked=False)
+    return masked_personal_data(case)
+
+
+def masked_personal_data(case: Case) -> PersonalData:
+    return PersonalData(
+        policy.mask_name(case.citizen_name), policy.mask_phone(case.citizen_phone), policy.mask_address(case.address),
+        masked=True,
+    )
+
+
+def deadline_status(case: Case) -> str:
+    """'overdue', 'near' (within one working day) or 'ok' for the open case's current deadline."""
+    from workdays.calendar import add_working_days
+
+    if case.state not in {State.DISPATCHED, State.SIGNED, State.HANDLING, State.RETURN_REQUESTED}:
+        return ""
+    deadline = case.handle_deadline
+    if deadline is None:
+        return ""
+    now = clock.now()
+    if case.is_overdue or deadline < now:
+        return "overdue"
+    return "near" if add_working_days(now, 1) >= deadline else "ok"

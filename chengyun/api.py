@@ -1,0 +1,91 @@
+"""The JSON API root: token auth, the one error format, and each app's router.
+
+Errors are always {"code": "...", "message": "中文说明", "details": {...}}: 409 for a forbidden transition,
+403 for scope/role, 404 for unknown or out-of-scope objects, 422 for invalid input, 401 without a valid token.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from org.services import api_token_authenticate
+
+from .errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    """`X-API-Token: <key>` for clients that cannot set an Authorization header."""
+
+    param_name = "X-API-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = api_token_authenticate(key or "")
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="城运 chengyun API",
+    version="1.0",
+    description="街道城运中心工单平台接口。认证:`Authorization: Bearer <令牌>`(令牌由 /api/auth/token 或 "
+    "`manage.py create_api_token` 获取)。错误格式:`{code, message, details}`。",
+    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: dict | None = None):
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError):
+    fields = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query"))
+        fields.append({"field": location, "error": error.get("msg", "")})
+    return _error(request, 422, "validation_failed", "请求参数不正确", {"fields": fields})
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError):
+    return _error(request, 401, "unauthenticated", "未登录或令牌无效")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from cases.api import router as cases_router
+    from org.api import router as org_router
+
+    api.add_router("/", org_router)
+    api.add_router("/cases", cases_router)
+
+
+_register_routers()

@@ -1,0 +1,25 @@
+"""The current time for services. Demo-data loading and tests replay history by freezing it."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.utils import timezone
+
+_frozen: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("chengyun_frozen_now", default=None)
+
+
+def now() -> datetime:
+    return _frozen.get() or timezone.now()
+
+
+@contextlib.contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    token = _frozen.set(moment)
+    try:
+        yield
+    finally:
+        _frozen.reset(token)

@@ -1,0 +1,65 @@
+"""Reads on the organisation: the address gazetteer and the responsibility matrix."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import AddressRange, Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule
+
+# 衖 is the old form of 弄 still seen in hotline texts.
+_NUMBER_RE = re.compile(r"(?P<road>[\u4e00-\u9fff]{1,12}?(?:路|街|道|大道|里|坊|巷))\s*(?P<num>\d+)\s*(?P<kind>弄|衖|号)")
+
+
+@dataclass(frozen=True)
+class Place:
+    estate: Estate | None
+    neighbourhood: Neighbourhood | None
+    grid: Grid | None
+    matched: str
+
+
+def normalise_address(address: str) -> str:
+    """Full-width digits → ASCII, spaces removed, 衖 → 弄."""
+    text = unicodedata.normalize("NFKC", address or "")
+    return re.sub(r"\s+", "", text).replace("衖", "弄")
+
+
+def place_for_address(address: str) -> Place | None:
+    """The 小区 / 居民区 / 网格 of an address via the gazetteer, or None when it is unknown (never guessed)."""
+    text = normalise_address(address)
+    for match in _NUMBER_RE.finditer(text):
+        road, number, kind = match["road"], int(match["num"]), match["kind"]
+        candidates = AddressRange.objects.select_related("estate__neighbourhood", "estate__grid").filter(
+            first__lte=number, last__gte=number, kind=kind
+        )
+        # The regex may have taken a prefix (e.g. "上海市静安区愚园路"): match on the road's suffix.
+        for row in candidates.filter(Q(road=road) | Q(road__in=_suffixes(road))):
+            if road.endswith(row.road):
+                estate = row.estate
+                return Place(estate, estate.neighbourhood, estate.grid, f"{row.road}{number}{kind}")
+    for estate in Estate.objects.select_related("neighbourhood", "grid"):
+        if estate.name and estate.name in text:
+            return Place(estate, estate.neighbourhood, estate.grid, estate.name)
+    return None
+
+
+def _suffixes(road: str) -> list[str]:
+    return [road[i:] for i in range(1, len(road) - 1)]
+
+
+def responsibility_for(category: Category, neighbourhood: Neighbourhood | None) -> ResponsibilityRule | None:
+    """The matrix row for category × 居民区, falling back to the street-wide row."""
+    rules = ResponsibilityRule.objects.select_related("lead_department").prefetch_related("co_departments")
+    if neighbourhood is not None:
+        rule = rules.filter(category=category, neighbourhood=neighbourhood).first()
+        if rule:
+            return rule
+    return rules.filter(category=category, neighbourhood__isnull=True).first()
+
+
+def active_departments():
+    return Department.objects.filter(is_active=True)
