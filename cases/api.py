@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from chengyun.errors import NotFound, ValidationFailed
 from org.models import Category, Department, Grid, Neighbourhood
 
 from . import selectors, services
+from .downloads import attachment_response
 from .models import Case, IdempotencyKey, Source, State, Urgency
 from .transitions import TRANSITIONS
 
@@ -179,7 +181,7 @@ def case_create(request: HttpRequest, payload: CaseIn, idempotency_key: str | No
         citizen_name=payload.citizen_name, citizen_phone=payload.citizen_phone, urgency=payload.urgency,
         hotline_number=payload.hotline_number, idempotency_key=idempotency_key,
     )
-    return (200 if replayed else 201), _serialize(request, case)
+    return Status(200 if replayed else 201, _serialize(request, case))
 
 
 @router.get("/{case_id}", response=CaseOut, summary="工单详情(按角色脱敏,查看明文个人信息会记入审计)")
@@ -333,6 +335,8 @@ def _add_action_endpoint(action: str, path: str, schema: type[Schema], call: Cal
         return _serialize(request, selectors.case_get(request.user, case.pk))
 
     endpoint.__name__ = f"case_{action}"
+    # The body schema differs per action; annotations are strings here, so set the real class.
+    endpoint.__annotations__ = {"request": HttpRequest, "case_id": str, "payload": schema}
     roles = "、".join(sorted(transition.roles))
     router.post(
         f"/{{case_id}}/{path}", response=CaseOut, operation_id=f"case_{action}",
@@ -342,3 +346,32 @@ def _add_action_endpoint(action: str, path: str, schema: type[Schema], call: Cal
 
 for _action, (_path, _schema, _call) in ACTION_ENDPOINTS.items():
     _add_action_endpoint(_action, _path, _schema, _call)
+
+
+# --- attachments ---------------------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    event_id: int | None
+
+
+@router.post("/{case_id}/attachments", response={201: AttachmentOut}, summary="上传附件(JPG/PNG/GIF/WEBP/PDF,≤10MB)")
+def attachment_upload(request: HttpRequest, case_id: str, file: UploadedFile = File(...), note: str = Form("")):
+    case = selectors.case_get(request.user, case_id)
+    return Status(201, services.case_attach(actor=request.user, case=case, upload=file, note=note))
+
+
+@router.get("/{case_id}/attachments", response=list[AttachmentOut], summary="附件列表")
+def attachment_list(request: HttpRequest, case_id: str):
+    return list(selectors.case_get(request.user, case_id).attachments.order_by("uploaded_at", "id"))
+
+
+@router.get("/{case_id}/attachments/{attachment_id}", summary="下载附件", response={200: None})
+def attachment_download(request: HttpRequest, case_id: str, attachment_id: int):
+    attachment = selectors.case_attachment(request.user, case_id, attachment_id)
+    return attachment_response(attachment)

@@ -14,7 +14,7 @@ from chengyun.errors import NotFound
 from org.models import User
 
 from . import policy
-from .models import Case, CaseEvent, State
+from .models import Attachment, Case, CaseEvent, State
 from .transitions import Transition, actions_from
 
 
@@ -75,6 +75,14 @@ def case_get(user: User, pk: int | str) -> Case:
     if case is None:
         raise NotFound("工单不存在或不在您的权限范围内")
     return case
+
+
+def case_attachment(user: User, case_ref: int | str, attachment_id: int) -> Attachment:
+    case = case_get(user, case_ref)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("附件不存在")
+    return attachment
 
 
 def case_events(user: User, case: Case) -> QuerySet[CaseEvent]:

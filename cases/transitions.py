@@ -64,6 +64,8 @@ TRANSITIONS: dict[str, Transition] = {
         t("merge", "合并重复件", {S.REGISTERED, S.DISPATCHED, S.RETURN_REQUESTED}, CENTRE, S.MERGED),
         t("suspend", "挂账", WORKING, CENTRE, S.SUSPENDED),
         t("resume", "解除挂账", {S.SUSPENDED}, CENTRE, S.HANDLING),
+        t("attach", "上传附件", OPEN_STATES, {R.INTAKE, R.HANDLER, R.GRID, R.CADRE} | CENTRE, None,
+          co_handler_allowed=True),
         t("mark_overdue", "超时", OPEN_STATES - {S.REGISTERED}, {R.SYSTEM}, None),
     ]
 }

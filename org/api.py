@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chengyun.errors import NotFound, PermissionDenied
 
@@ -41,7 +41,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     if user is None:
         raise PermissionDenied("用户名或密码错误", code="invalid_credentials")
     token, key = services.api_token_create(user=user, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": key}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": key})
 
 
 @router.get("/auth/tokens", response=list[TokenOut], summary="我的令牌")
