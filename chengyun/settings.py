@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "org",
     "audit",
     "cases",
+    "open311",
     "demo",
 ]
 
@@ -126,6 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Case numbers look like JAS-2026-000123; the prefix names the street.
 CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "JAS")
 STREET_NAME = os.environ.get("STREET_NAME", "静安寺街道")
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "jingansi.sh.cn")
 WORKDAY_START = os.environ.get("WORKDAY_START", "08:30")
 WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")
 # A case still unsigned this many working hours after its sign deadline gets an automatic 督办.

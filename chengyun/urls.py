@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("cases/", include("cases.urls")),
+    path("open311/v2/", include("open311.urls")),
 ]
