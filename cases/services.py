@@ -680,6 +680,12 @@ def case_resume(*, actor: User, case: Case, note: str = "") -> Case:
     return case
 
 
+def case_record_sensor(*, actor: User, case: Case, alarm: bool, note: str, payload: dict[str, Any]) -> CaseEvent:
+    """A monitored point alarmed again (appended, no new case) or went back to normal."""
+    return _perform(actor=actor, case=case, action="sensor_alarm" if alarm else "sensor_normal", note=note,
+                    payload=payload)
+
+
 def case_mark_overdue(*, actor: User, case: Case) -> Case:
     def change(c: Case) -> None:
         if c.is_overdue:

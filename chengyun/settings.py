@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "open311",
+    "sensors",
     "demo",
 ]
 
