@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "加载演示数据(街道组织架构、演示账号和两年的工单);已加载则跳过"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--cases", type=int, default=5000)
+
+    def handle(self, *args, seed, cases, **options):
+        result = demo_load(seed=seed, cases=cases, stdout=self.stdout)
+        if result["skipped"]:
+            self.stdout.write(f"演示数据已存在({result['cases']} 件工单),跳过加载。")
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"演示数据加载完成:{result['cases']} 件工单,超时标记 {result['overdue']} 件,自动督办 {result['escalated']} 件"))
+        self.stdout.write(f"\n演示账号(密码均为 {DEMO_PASSWORD}):")
+        for username, display, role, _ in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<12} {role.label:<6} {display}")
