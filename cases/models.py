@@ -208,7 +208,7 @@ class CaseEvent(models.Model):
         raise AppendOnlyError("工单事件只能追加,不能删除")
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case_id}/{filename}"
 
 
