@@ -135,3 +135,18 @@ def deadline_status(case: Case) -> str:
     if case.is_overdue or deadline < now:
         return "overdue"
     return "near" if add_working_days(now, 1) >= deadline else "ok"
+
+
+def case_related(user: User, case: Case, *, limit: int = 10) -> dict[str, list[Case]]:
+    """Duplicates merged into this case, its master, and other cases at the same address (the user's scope only)."""
+    visible = policy.visible_cases(user)
+    same_address: list[Case] = []
+    if case.address:
+        same_address = list(
+            visible.filter(address=case.address).exclude(pk=case.pk).order_by("-registered_at")[:limit]
+        )
+    return {
+        "duplicates": list(visible.filter(master=case).order_by("registered_at")[:limit]),
+        "master": list(visible.filter(pk=case.master_id)) if case.master_id else [],
+        "same_address": same_address,
+    }

@@ -6,4 +6,9 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/act/<str:action>/", views.case_act, name="act"),
+    path("<int:pk>/attachments/", views.case_attach, name="attach"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

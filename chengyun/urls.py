@@ -18,3 +18,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("open311/v2/", include("open311.urls")),
 ]
+
+handler403 = "cases.views.forbidden"
+handler404 = "cases.views.not_found"

@@ -280,6 +280,12 @@ def _text(rng: random.Random, category: Category, address: str) -> str:
     return f"{rng.choice(data.OPENERS)}{body},{rng.choice(data.CLOSERS)}".rstrip(",")
 
 
+def _title(plan: Plan) -> str:
+    """A hotline-style subject: the road and the problem, without the house number."""
+    road = plan.address.split("弄")[0].rstrip("0123456789") if "弄" in plan.address else plan.address.split("号")[0].rstrip("0123456789")
+    return f"{road}{plan.category.name}问题"
+
+
 def _plans(rng: random.Random, org: Org, count: int, now: datetime) -> list[Plan]:
     names = list(org.categories)
     weights = [5 if n in ("群租", "楼道堆物", "违法搭建", "施工噪音", "餐饮油烟", "停车管理", "房屋渗漏", "飞线充电") else 2
@@ -289,7 +295,9 @@ def _plans(rng: random.Random, org: Org, count: int, now: datetime) -> list[Plan
     for index in range(count):
         # Recent months are busier; the last fortnight holds the open backlog.
         age = int(span_days * (rng.random() ** 1.6)) if index % 12 else rng.randint(0, 14)
-        registered = min(_working_moment(rng, (now - timedelta(days=age)).date()), now - timedelta(minutes=30))
+        registered = _working_moment(rng, timezone.localtime(now - timedelta(days=age)).date())
+        if registered > now - timedelta(minutes=30):  # today's working hours haven't come yet: yesterday then
+            registered = _working_moment(rng, timezone.localtime(now).date() - timedelta(days=1))
         category = org.categories[rng.choices(names, weights)[0]]
         source = rng.choices([s for s, _ in SOURCE_WEIGHTS], [w for _, w in SOURCE_WEIGHTS])[0]
         if source == Source.SENSOR:
@@ -383,7 +391,7 @@ class Replay:
         registrar = self._registrar()
         with clock.frozen_at(plan.registered):
             return cs.case_register(
-                actor=registrar, source=plan.source, title="", content=plan.content,
+                actor=registrar, source=plan.source, title=_title(plan), content=plan.content,
                 category=plan.category if rng.random() < 0.8 or plan.source != Source.HOTLINE else None,
                 address=plan.address, citizen_name="" if plan.source == Source.SENSOR else plan.name,
                 citizen_phone="" if plan.source == Source.SENSOR else plan.phone,
@@ -473,7 +481,7 @@ class Replay:
                 self.do(cs.case_respond_urge, actor=self.handler(), note="已加派人员,明日完成处置")
         if rng.random() < 0.05 and self.later(1, 6):
             self.do(cs.case_chase, actor=rng.choice(self.org.intakes), note="诉求人来电催促办理进度")
-        if first_round and rng.random() < 0.01 and self.later(2, 10):
+        if first_round and plan.seed_case is None and rng.random() < 0.01 and self.later(2, 10):
             self.do(cs.case_suspend, actor=self.dispatcher, plan="涉及历史遗留产权问题,纳入挂账,每月复查推进",
                     review_date=(timezone.localtime(self.moment) + timedelta(days=rng.randint(20, 60))).date())
             return

@@ -34,7 +34,7 @@ def _digest() -> str:
 
 
 def test_every_demo_account_logs_in_with_its_role_and_scope(loaded):
-    for username, _, role, scope in DEMO_ACCOUNTS:
+    for username, _, role, _scope in DEMO_ACCOUNTS:
         user = authenticate(username=username, password=DEMO_PASSWORD)
         assert user is not None and user.role == role, username
         if role == Role.HANDLER:
