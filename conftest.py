@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 
 from cases import services
 from cases.models import Case, Source
@@ -19,6 +20,9 @@ from org.tests.factories import (
     ResponsibilityRuleFactory,
     UserFactory,
 )
+
+# PBKDF2 at production strength costs ~0.2 s a user; tests only need hashing to work.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -106,3 +110,4 @@ def street(db) -> Street:
         other_grid_user=UserFactory(username="t_grid_other", role=Role.GRID, grid=other_grid),
         cadre=UserFactory(username="t_cadre", role=Role.CADRE, neighbourhood=neighbourhood),
     )
+
