@@ -10,24 +10,90 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from pydantic import ValidationError
 
 from chengyun.errors import ValidationFailed
 from org.models import Category, Department, Neighbourhood
 
-from .models import Source, State, Urgency
+from .models import Satisfaction, Source, State, Urgency
 from .services import CONTACT_METHODS
 
 FIELD_LABELS = {
     "lead_department_id": "主办单位", "co_department_ids": "协办单位", "category_id": "类别", "note": "说明",
-    "reason": "理由", "method": "联系方式", "outcome": "联系情况", "contacted_at": "联系时间", "extra_days": "延期工作日数",
-    "result": "办结情况", "demand_met": "诉求已满足", "explanation": "未满足原因", "satisfaction": "满意度",
-    "solved": "问题已实际解决", "first_contacted": "处置人曾先行联系", "remarks": "回访备注",
-    "hotline_number": "热线工单号", "master": "主工单编号", "plan": "处置计划", "review_date": "复查日期", "version": "版本",
+    "reason": "理由", "method": "联系方式", "outcome": "联系情况", "contacted_at": "联系时间",
+    "extra_days": "延期工作日数", "result": "办结情况", "demand_met": "诉求已满足", "explanation": "未满足原因",
+    "satisfaction": "满意度", "solved": "问题已实际解决", "first_contacted": "处置人曾先行联系", "remarks": "回访备注",
+    "hotline_number": "热线工单号", "master": "主工单编号", "plan": "处置计划", "review_date": "复查日期",
+    "version": "版本",
 }
-SATISFACTION_CHOICES = [("satisfied", "满意"), ("basically", "基本满意"), ("unsatisfied", "不满意")]
+# Per action, a clearer label than the generic one ("说明" means different things in different forms).
+ACTION_FIELD_LABELS = {
+    ("urge", "note"): "督办要求", ("respond_urge", "note"): "督办回复", ("add_progress", "note"): "进展情况",
+    ("co_report", "note"): "协办反馈内容", ("chase", "note"): "催单内容", ("request_return", "reason"): "退单理由",
+    ("reject_return", "reason"): "驳回理由", ("reject_extension", "reason"): "驳回理由",
+    ("approve_return", "reason"): "审核意见", ("approve_extension", "reason"): "审核意见",
+    ("request_extension", "reason"): "延期理由", ("reopen", "reason"): "重办理由", ("close", "reason"): "结案说明",
+    ("reopen", "lead_department_id"): "重办主办单位(不选则原单位)", ("dispatch", "category_id"): "类别(可改)",
+    ("chase", "hotline_number"): "催单热线号",
+}
+# Fields the service needs although the schema lets them be empty (the service answers 422 otherwise).
+REQUIRED_BY_SERVICE = {
+    ("urge", "note"), ("respond_urge", "note"), ("add_progress", "note"), ("co_report", "note"),
+    ("request_return", "reason"), ("reject_return", "reason"), ("reject_extension", "reason"),
+}
 LONG_TEXT = {"note", "reason", "outcome", "result", "explanation", "remarks", "plan"}
+NUMBER_BOUNDS = {"extra_days": (1, 60)}
+
+
+# --- categories: 小类 grouped under their 大类 ---------------------------------------------------------------
+
+
+class GroupedCategoryIterator(ModelChoiceIterator):
+    """Options grouped by 大类; with `field.include_parents` each group starts with "全部<大类>"."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for parent, children in category_groups(self.queryset):
+            options = [self.choice(c) for c in children]
+            if self.field.include_parents:
+                options.insert(0, self.choice(parent))
+            yield (parent.name, options)
+
+    def __len__(self) -> int:
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class CategoryField(forms.ModelChoiceField):
+    iterator = GroupedCategoryIterator
+
+    def __init__(self, *, include_parents: bool = False, **kwargs):
+        self.include_parents = include_parents
+        queryset = Category.objects.select_related("parent")
+        if not include_parents:
+            queryset = queryset.filter(parent__isnull=False)
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.name if obj.parent_id else f"全部{obj.name}"
+
+
+def category_groups(queryset=None) -> list[tuple[Category, list[Category]]]:
+    """[(大类, [小类, …]), …] in code order; 大类 without 小类 are left out (a case needs a 小类)."""
+    rows = list((queryset if queryset is not None else Category.objects.all()).select_related("parent"))
+    parents = {c.pk: c for c in rows if c.parent_id is None}
+    children: dict[int, list[Category]] = {}
+    for category in rows:
+        if category.parent_id:
+            parents.setdefault(category.parent_id, category.parent)
+            children.setdefault(category.parent_id, []).append(category)
+    ordered = sorted(parents.values(), key=lambda c: c.code)
+    return [(p, sorted(children[p.pk], key=lambda c: c.code)) for p in ordered if p.pk in children]
+
+
+# --- action forms, generated from the API's body schemas -----------------------------------------------------
 
 
 @dataclass
@@ -37,30 +103,40 @@ class FieldSpec:
     kind: str  # select, multiselect, textarea, text, number, date, datetime, checkbox, hidden
     required: bool
     choices: list[tuple[Any, str]] | None = None
+    groups: list[tuple[str, list[tuple[Any, str]]]] | None = None
     value: Any = None
+    bounds: tuple[int, int] | None = None
 
 
 def _choices(name: str) -> list[tuple[Any, str]] | None:
     if name in ("lead_department_id", "co_department_ids"):
         return [(d.pk, d.name) for d in Department.objects.filter(is_active=True).order_by("kind", "name")]
-    if name == "category_id":
-        return [(c.pk, str(c)) for c in Category.objects.filter(parent__isnull=False).select_related("parent")]
     if name == "method":
         return list(CONTACT_METHODS.items())
     if name == "satisfaction":
-        return SATISFACTION_CHOICES
+        return list(Satisfaction.choices)
     return None
+
+
+def _groups(name: str) -> list[tuple[str, list[tuple[Any, str]]]] | None:
+    if name == "category_id":
+        return [(parent.name, [(c.pk, c.name) for c in children]) for parent, children in category_groups()]
+    return None
+
+
+def _base_type(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return args[0] if origin in (typing.Union, types.UnionType) and args else annotation
 
 
 def _kind(name: str, annotation: Any) -> str:
     if name == "version":
         return "hidden"
-    origin = typing.get_origin(annotation)
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    base = args[0] if origin in (typing.Union, types.UnionType) and args else annotation
+    base = _base_type(annotation)
     if typing.get_origin(base) is list:
         return "multiselect"
-    if _choices(name) is not None:
+    if name in ("category_id", "lead_department_id", "method", "satisfaction"):
         return "select"
     if base is bool:
         return "checkbox"
@@ -73,20 +149,48 @@ def _kind(name: str, annotation: Any) -> str:
     return "textarea" if name in LONG_TEXT else "text"
 
 
-def action_fields(schema, initial: dict[str, Any] | None = None) -> list[FieldSpec]:
+def _posted_value(kind: str, name: str, posted: QueryDict) -> Any:
+    if kind == "checkbox":
+        return name in posted
+    if kind == "multiselect":
+        return [_as_int(v) for v in posted.getlist(name)]
+    value = posted.get(name, "")
+    return _as_int(value) if kind == "select" and name.endswith("_id") else value
+
+
+def _as_int(value: str) -> Any:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def action_fields(action: str, schema, initial: dict[str, Any] | None = None,
+                  posted: QueryDict | None = None) -> list[FieldSpec]:
+    """The fields of one action's form; `posted` (after a refused submit) keeps what the user typed."""
     initial = initial or {}
     specs = []
     for name, field in schema.model_fields.items():
         kind = _kind(name, field.annotation)
-        specs.append(FieldSpec(name=name, label=FIELD_LABELS.get(name, name), kind=kind, required=field.is_required(),
-                               choices=_choices(name), value=initial.get(name, field.default if not field.is_required() else None)))
+        if posted is not None and kind != "hidden":
+            value = _posted_value(kind, name, posted)
+        elif name in initial:
+            value = initial[name]
+        else:
+            value = None if field.is_required() else field.default
+        label = ACTION_FIELD_LABELS.get((action, name), FIELD_LABELS.get(name, name))
+        specs.append(FieldSpec(
+            name=name, label=label, kind=kind,
+            required=field.is_required() or (action, name) in REQUIRED_BY_SERVICE,
+            choices=_choices(name), groups=_groups(name), value=value, bounds=NUMBER_BOUNDS.get(name),
+        ))
     return specs
 
 
-def parse_action(schema, post: QueryDict):
+def parse_action(action: str, schema, post: QueryDict):
     """POST data → the action's body schema, with Chinese messages for what is wrong."""
     data: dict[str, Any] = {}
-    for spec in action_fields(schema):
+    for spec in action_fields(action, schema):
         if spec.kind == "checkbox":
             data[spec.name] = spec.name in post
         elif spec.kind == "multiselect":
@@ -101,22 +205,27 @@ def parse_action(schema, post: QueryDict):
         problems = []
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else ""
-            label = FIELD_LABELS.get(name, name)
+            label = ACTION_FIELD_LABELS.get((action, name), FIELD_LABELS.get(name, name))
             problems.append(f"请填写{label}" if error["type"] == "missing" else f"{label}格式不正确")
-        raise ValidationFailed(";".join(dict.fromkeys(problems)), details={"fields": [str(e["loc"]) for e in exc.errors()]}) from None
+        raise ValidationFailed(
+            ";".join(dict.fromkeys(problems)), details={"fields": [str(e["loc"][0]) for e in exc.errors() if e["loc"]]}
+        ) from None
+
+
+# --- list filters and registration ---------------------------------------------------------------------------
 
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": "编号/热线号/电话/地址/内容"}))
+                        widget=forms.TextInput(attrs={"placeholder": "编号/热线号/电话/地址/内容", "type": "search"}))
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *State.choices])
     source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部来源"), *Source.choices])
-    category = forms.ModelChoiceField(label="类别", required=False, queryset=Category.objects.select_related("parent"),
-                                      empty_label="全部类别")
+    category = CategoryField(label="类别", required=False, include_parents=True, empty_label="全部类别")
     neighbourhood = forms.ModelChoiceField(label="居民区", required=False, queryset=Neighbourhood.objects.all(),
                                            empty_label="全部居民区")
-    department = forms.ModelChoiceField(label="主办单位", required=False, queryset=Department.objects.all(),
-                                        empty_label="全部单位")
+    # Lead or co-handler: the selector matches any active assignment of the department.
+    department = forms.ModelChoiceField(label="处置单位", required=False, queryset=Department.objects.all(),
+                                        empty_label="全部处置单位")
     overdue = forms.BooleanField(label="仅超时", required=False)
     registered_from = forms.DateField(label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     registered_to = forms.DateField(label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -125,19 +234,28 @@ class CaseFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("registered_from"), cleaned.get("registered_to")
         if start and end and start > end:
-            raise forms.ValidationError("受理起始日期不能晚于截止日期")
+            self.add_error("registered_to", "受理起始日期不能晚于截止日期")
         return cleaned
+
+    def problems(self) -> list[str]:
+        """Each error as "字段:原因", for the one-line message above the table."""
+        found = []
+        for name, errors in self.errors.items():
+            prefix = "" if name == forms.forms.NON_FIELD_ERRORS else f"{self.fields[name].label}:"
+            found.extend(f"{prefix}{error}" for error in errors)
+        return found
 
 
 class CaseRegisterForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=Source.choices)
-    hotline_number = forms.CharField(label="热线工单号", required=False, max_length=40)
+    hotline_number = forms.CharField(label="热线工单号", required=False, max_length=40,
+                                     help_text="来源为12345热线时必填")
     title = forms.CharField(label="标题", required=False, max_length=120, help_text="可留空,自动取诉求内容前30字")
     content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    category = forms.ModelChoiceField(label="类别(小类)", required=False, empty_label="暂不确定,由派单员判断",
-                                      queryset=Category.objects.filter(parent__isnull=False).select_related("parent"))
+    category = CategoryField(label="类别(小类)", required=False, empty_label="暂不确定,由派单员判断")
     address = forms.CharField(label="地址", required=False, max_length=200,
                               widget=forms.TextInput(attrs={"placeholder": "如 愚园路128弄3号"}))
     citizen_name = forms.CharField(label="诉求人", required=False, max_length=50)
-    citizen_phone = forms.CharField(label="联系电话", required=False, max_length=30)
+    citizen_phone = forms.CharField(label="联系电话", required=False, max_length=30,
+                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)

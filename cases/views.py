@@ -1,15 +1,26 @@
-"""Web pages for cases: list with filters, registration, detail with timeline and the actions the user may take."""
+"""Web pages for cases: list with filters, registration, detail with timeline and the actions the user may take.
+
+Reads go through cases.selectors (scope and masking), writes through the same service calls as the API
+(cases.api.ACTION_ENDPOINTS), so a page can never do more than the API allows.
+"""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from functools import wraps
+from typing import Any
 
-from chengyun.errors import DomainError, NotFound
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from chengyun import clock
+from chengyun.errors import DomainError, NotFound, ValidationFailed
 from org.models import Role
 from org.selectors import responsibility_for
 
@@ -17,48 +28,101 @@ from . import selectors, services
 from .api import ACTION_ENDPOINTS
 from .downloads import attachment_response
 from .forms import CaseFilterForm, CaseRegisterForm, action_fields, parse_action
-from .models import Request
-from .transitions import TRANSITIONS
+from .models import Case, Request, Satisfaction
+from .transitions import TRANSITIONS, Transition
 
 PAGE_SIZE = 25
 
 
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def login_required(view):
+    """Like Django's, but an htmx request is sent to the login page as a whole page, not swapped into a panel."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            current = request.htmx.current_url_abs_path or reverse("cases:list")
+            return HttpResponseClientRedirect(redirect_to_login(current).url)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def roles_text(transition: Transition) -> str:
+    """"受理员、派单员" — the human roles a transition allows (the system user is not one to ask for)."""
+    return "、".join(Role(r).label for r in Role.values if r in transition.roles and r != Role.SYSTEM)
+
+
+def forbidden_page(request: HttpRequest, message: str, *, transition: Transition | None = None) -> HttpResponse:
+    context = {"message": message, "needed_roles": roles_text(transition) if transition else "",
+               "action_label": transition.label if transition else ""}
+    return render(request, "403.html", context, status=403)
+
+
+def not_found_page(request: HttpRequest, message: str = "") -> HttpResponse:
+    # Rendered here rather than raising Http404 so the Chinese page shows with DEBUG=True as well.
+    return render(request, "404.html", {"message": message or "页面不存在"}, status=404)
+
+
+def can_register(user) -> bool:
+    return user.is_authenticated and user.role in TRANSITIONS["register"].roles
+
+
+# --- list --------------------------------------------------------------------------------------------------------
+
+
 @login_required
+@require_http_methods(["GET"])
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
-    filters = selectors.CaseFilters()
-    if form.is_bound and form.is_valid():
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        # Valid fields still filter when another one is wrong; the wrong one is named above the table.
         data = form.cleaned_data
-        filters = selectors.CaseFilters(
-            q=data["q"], state=data["state"], source=data["source"],
-            category=data["category"].pk if data["category"] else None,
-            neighbourhood=data["neighbourhood"].pk if data["neighbourhood"] else None,
-            department=data["department"].pk if data["department"] else None, overdue=data["overdue"],
-            registered_from=data["registered_from"], registered_to=data["registered_to"],
-        )
+    filters = selectors.CaseFilters(
+        q=data.get("q") or "", state=data.get("state") or "", source=data.get("source") or "",
+        category=_pk(data.get("category")), neighbourhood=_pk(data.get("neighbourhood")),
+        department=_pk(data.get("department")), overdue=bool(data.get("overdue")),
+        registered_from=data.get("registered_from"), registered_to=data.get("registered_to"),
+    )
     page = Paginator(selectors.case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
         case.deadline_status = selectors.deadline_status(case)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "can_register": request.user.role in TRANSITIONS["register"].roles}
-    template = "cases/_table.html" if request.htmx else "cases/list.html"
-    return render(request, template, context)
+    context = {"form": form, "page": page, "query": query.urlencode(), "can_register": can_register(request.user),
+               "problems": form.problems() if form.is_bound else []}
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "cases/_table.html" if partial else "cases/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _pk(obj) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+# --- registration ------------------------------------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in TRANSITIONS["register"].roles:
-        return render(request, "403.html", {"message": "只有受理员、派单员、网格员和居委干部可以登记工单"}, status=403)
+    if not can_register(request.user):
+        return forbidden_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
     form = CaseRegisterForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None, exc.message)
+            field = exc.details.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
             status = exc.status
         else:
             messages.success(request, f"工单 {case.number} 已受理")
@@ -68,32 +132,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/new.html", {"form": form}, status=status)
 
 
-def _detail_context(request: HttpRequest, case, error: str = "", failed_action: str = "") -> dict:
-    actions = []
-    for transition in selectors.case_available_actions(request.user, case):
-        if transition.action not in ACTION_ENDPOINTS:
-            continue
-        schema = ACTION_ENDPOINTS[transition.action][1]
-        actions.append({"action": transition.action, "label": transition.label,
-                        "fields": action_fields(schema, _initial(case, transition.action))})
-    return {
-        "case": case,
-        "person": selectors.case_personal_data(request.user, case, request=request),
-        "events": selectors.case_events(request.user, case),
-        "assignments": case.assignments.select_related("department").order_by("-active", "role", "assigned_at"),
-        "pending_requests": case.requests.filter(status=Request.Status.PENDING).select_related("department"),
-        "attachments": case.attachments.order_by("uploaded_at"),
-        "related": selectors.case_related(request.user, case),
-        "actions": actions, "error": error, "failed_action": failed_action,
-        "deadline_status": selectors.deadline_status(case),
-        "labels": {a: t.label for a, t in TRANSITIONS.items()},
-        "can_attach": any(t.action == "attach" for t in selectors.case_available_actions(request.user, case)),
-    }
+# --- detail and actions ------------------------------------------------------------------------------------------
 
 
-def _initial(case, action: str) -> dict:
+def _initial(case: Case, action: str) -> dict[str, Any]:
     if action == "dispatch":
-        initial = {"version": case.version, "category_id": case.category_id}
+        initial: dict[str, Any] = {"version": case.version, "category_id": case.category_id}
         rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
         if rule:
             initial["lead_department_id"] = rule.lead_department_id
@@ -104,51 +148,153 @@ def _initial(case, action: str) -> dict:
     return {}
 
 
-def _get_case(request: HttpRequest, pk: int):
-    try:
-        return selectors.case_get(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+def _deadline_rows(case: Case, handle_status: str) -> list[dict[str, Any]]:
+    """签收 / 先联 / 办结 deadlines, each with when it was met and a status word for the badge."""
+    now = clock.now()
+    rows = []
+    for label, deadline, done in (("签收期限", case.sign_deadline, case.signed_at),
+                                  ("先联期限", case.first_contact_deadline, case.first_contact_at),
+                                  ("办结期限", case.handle_deadline, case.handled_at)):
+        if deadline is None:
+            continue
+        if done is not None:
+            status, word = ("ok", "按时") if done <= deadline else ("overdue", "超时完成")
+        elif label == "办结期限" and handle_status:
+            status, word = handle_status, {"overdue": "已超时", "near": "临期", "ok": "未到期"}[handle_status]
+        elif case.is_open and deadline < now:
+            status, word = "overdue", "已超时"
+        else:
+            status, word = ("ok", "未到期") if case.is_open else ("", "")
+        rows.append({"label": label, "deadline": deadline, "done": done, "status": status, "word": word})
+    return rows
+
+
+def _guard_allows(action: str, case: Case, pending_kinds: set[str]) -> bool:
+    """Conditions beyond state, role and scope that the services check (and answer 409 for).
+
+    Only used to hide buttons that could not succeed; a forced POST still reaches the service, which refuses it.
+    """
+    if action in ("approve_extension", "reject_extension"):
+        return Request.Kind.EXTENSION in pending_kinds
+    if action == "request_extension":
+        return Request.Kind.EXTENSION not in pending_kinds
+    if action == "respond_urge":
+        return case.urge_count > 0
+    if action == "reopen":
+        return case.satisfaction == Satisfaction.UNSATISFIED
+    return True
+
+
+def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
+                    notice: str = "") -> dict[str, Any]:
+    available = selectors.case_available_actions(request.user, case)
+    pending = list(case.requests.filter(status=Request.Status.PENDING).select_related("department", "requested_by"))
+    pending_kinds = {r.kind for r in pending}
+    actions = []
+    for transition in available:
+        if transition.action not in ACTION_ENDPOINTS or not _guard_allows(transition.action, case, pending_kinds):
+            continue
+        schema = ACTION_ENDPOINTS[transition.action][1]
+        posted = request.POST if transition.action == failed_action else None
+        actions.append({"action": transition.action, "label": transition.label,
+                        "fields": action_fields(transition.action, schema, _initial(case, transition.action), posted)})
+    deadline_status = selectors.deadline_status(case)
+    return {
+        "case": case,
+        "person": selectors.case_personal_data(request.user, case, request=request),
+        "events": selectors.case_events(request.user, case),
+        "assignments": case.assignments.select_related("department").order_by("-active", "role", "assigned_at"),
+        "pending_requests": pending,
+        "attachments": case.attachments.order_by("uploaded_at"),
+        "related": selectors.case_related(request.user, case),
+        "actions": actions, "error": error, "failed_action": failed_action, "notice": notice,
+        "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
+        "can_attach": any(t.action == "attach" for t in available),
+    }
 
 
 @login_required
+@require_http_methods(["GET"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(request, pk)
+    try:
+        case = selectors.case_get(request.user, pk)
+    except NotFound as exc:
+        return not_found_page(request, exc.message)
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = _get_case(request, pk)
+    """One action from the detail page. Refused unless the table, the role and the scope all allow it now."""
+    try:
+        case = selectors.case_get(request.user, pk)
+    except NotFound as exc:
+        return not_found_page(request, exc.message)
+    transition = TRANSITIONS.get(action)
     allowed = {t.action for t in selectors.case_available_actions(request.user, case)}
-    if action not in ACTION_ENDPOINTS or action not in allowed:
-        label = TRANSITIONS[action].label if action in TRANSITIONS else action
-        message = f"您当前不能对工单 {case.number} 执行「{label}」"
-        return render(request, "403.html", {"message": message}, status=403)
+    if transition is None or action not in ACTION_ENDPOINTS:
+        return not_found_page(request, "没有这项操作")
+    if action not in allowed:
+        return forbidden_page(request, _refusal(request.user, case, transition), transition=transition)
     _, schema, call = ACTION_ENDPOINTS[action]
     try:
-        call(request, case, parse_action(schema, request.POST))
+        call(request, case, parse_action(action, schema, request.POST))
     except DomainError as exc:
-        case = _get_case(request, pk)
-        context = _detail_context(request, case, error=exc.message, failed_action=action)
-        template = "cases/_detail_body.html" if request.htmx else "cases/detail.html"
-        return render(request, template, context, status=exc.status)
-    case = _get_case(request, pk)
-    messages.success(request, f"已{TRANSITIONS[action].label}")
+        return _render_refused(request, pk, action, exc)
+    notice = f"已{transition.label}"
+    try:
+        case = selectors.case_get(request.user, pk)
+    except NotFound:
+        # The action moved the case out of this user's scope (e.g. a department's case handed elsewhere).
+        messages.success(request, f"{notice}。该工单已不在您的职责范围内。")
+        return _go(request, reverse("cases:list"))
     if request.htmx:
-        return render(request, "cases/_detail_body.html", _detail_context(request, case))
+        return render(request, "cases/_detail_body.html", _detail_context(request, case, notice=notice))
+    messages.success(request, notice)
     return redirect("cases:detail", pk=case.pk)
+
+
+def _refusal(user, case: Case, transition: Transition) -> str:
+    if user.role not in transition.roles:
+        return f"您的角色({user.get_role_display()})不能对工单 {case.number} 执行「{transition.label}」。"
+    if case.state not in transition.sources:
+        return f"工单 {case.number} 当前状态为「{case.get_state_display()}」,不能「{transition.label}」。"
+    return f"工单 {case.number} 不在您的职责范围内,不能「{transition.label}」。"
+
+
+def _render_refused(request: HttpRequest, pk: int, action: str, exc: DomainError) -> HttpResponse:
+    """The page again with the service's message next to the form and what the user typed, with its status.
+
+    Not a redirect: a redirect would turn 409/403/422 into 302 and lose what was typed into the form.
+    """
+    try:
+        case = selectors.case_get(request.user, pk)
+    except NotFound as missing:
+        return not_found_page(request, missing.message)
+    context = _detail_context(request, case, error=exc.message, failed_action=action)
+    template = "cases/_detail_body.html" if request.htmx else "cases/detail.html"
+    return render(request, template, context, status=exc.status)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# --- attachments -------------------------------------------------------------------------------------------------
 
 
 @login_required
 @require_POST
 def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(request, pk)
+    try:
+        case = selectors.case_get(request.user, pk)
+    except NotFound as exc:
+        return not_found_page(request, exc.message)
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise services.ValidationFailed("请选择要上传的文件")
+            raise ValidationFailed("请选择要上传的文件")
         services.case_attach(actor=request.user, case=case, upload=upload, note=request.POST.get("note", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -162,15 +308,18 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
     try:
         attachment = selectors.case_attachment(request.user, pk, attachment_id)
     except NotFound as exc:
-        raise Http404(exc.message) from None
+        return not_found_page(request, exc.message)
     return attachment_response(attachment)
 
 
+# --- error pages (handler403 / handler404) -----------------------------------------------------------------------
+
+
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
-    role = request.user.get_role_display() if request.user.is_authenticated and request.user.role != Role.SYSTEM else ""
-    return render(request, "403.html", {"message": str(exception or "") or "您没有权限访问该页面", "role": role}, status=403)
+    return forbidden_page(request, str(exception or "") or "您没有权限访问该页面。")
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) and "Resolver404" not in repr(exception) else ""
-    return render(request, "404.html", {"message": message or "页面不存在"}, status=404)
+    # Resolver404 carries the tried URL patterns, not a message for people.
+    message = "" if exception is None or "Resolver404" in repr(exception) else str(exception)
+    return not_found_page(request, message)

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def act(page, action: str, fields: dict[str, str] | None = None, checks: tuple[str, ...] = ()):
     form = page.locator(f"form[data-action={action}]")
-    form.locator("xpath=..").locator("summary").click()
+    details = form.locator("xpath=..")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
     for name, value in (fields or {}).items():
         field = form.locator(f"[name={name}]")
         if field.evaluate("e => e.tagName") == "SELECT":
@@ -31,6 +33,7 @@ def test_case_travels_from_intake_to_close(street, page_as, live_server):
     intake = page_as(street.intake)
     screenshot(intake, "intake-case-list")
     intake.click("text=+ 登记工单")
+    screenshot(intake, "intake-new-case")
     intake.select_option("select[name=source]", "walk_in")
     intake.fill("textarea[name=content]", "愚园路128弄3号楼道内堆放大量纸板,堵塞消防通道")
     intake.fill("input[name=address]", "愚园路128弄3号")
@@ -43,8 +46,10 @@ def test_case_travels_from_intake_to_close(street, page_as, live_server):
 
     dispatcher = page_as(street.dispatcher)
     dispatcher.goto(url)
+    dispatcher.locator("form[data-action=dispatch]").locator("xpath=..").locator("summary").click()
     screenshot(dispatcher, "dispatcher-case-detail")
-    act(dispatcher, "dispatch", {"lead_department_id": str(street.department.pk), "category_id": str(street.category.pk)})
+    act(dispatcher, "dispatch", {"lead_department_id": str(street.department.pk),
+                                 "category_id": str(street.category.pk)})
     expect_state(dispatcher, "已派单")
 
     handler = page_as(street.handler)
@@ -101,3 +106,30 @@ def test_phone_sized_list_for_the_grid_patroller(street, page_as):
     grid = page_as(street.grid_user, width=390, height=844)
     assert grid.locator("table.cases tbody tr").count() == 1
     screenshot(grid, "grid-phone-case-list")
+
+
+def test_filters_swap_the_table_without_reloading_the_page(street, page_as, live_server):
+    street.dispatched_case(title="已派单的工单")
+    street.new_case(title="刚受理的工单")
+    dispatcher = page_as(street.dispatcher)
+    dispatcher.evaluate("window.__stillHere = true")
+    assert dispatcher.locator("table.cases tbody tr").count() == 2
+    dispatcher.select_option("select[name=state]", "dispatched")
+    dispatcher.locator("p.count", has_text="共 1 件").wait_for()
+    assert dispatcher.locator("table.cases tbody tr").count() == 1
+    assert dispatcher.evaluate("window.__stillHere") is True  # swapped by htmx, not a page load
+    assert "state=dispatched" in dispatcher.url  # hx-push-url keeps the filter in the address bar
+
+
+ROLES = ["intake", "dispatcher", "handler", "callback", "leader", "grid_user", "cadre", "admin"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_roles_main_page(street, page_as, role):
+    street.dispatched_case()
+    street.new_case(title="待派单的工单")
+    page = page_as(getattr(street, role))
+    assert page.locator("#user-role").inner_text() == getattr(street, role).get_role_display()
+    screenshot(page, f"{role}-main")
+    phone = page_as(getattr(street, role), width=390, height=844)
+    screenshot(phone, f"{role}-main-phone")
