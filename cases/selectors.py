@@ -14,7 +14,7 @@ from chengyun.errors import NotFound
 from org.models import User
 
 from . import policy
-from .models import Attachment, Case, CaseEvent, State
+from .models import Attachment, Case, CaseEvent, Request, Satisfaction, State
 from .transitions import Transition, actions_from
 
 
@@ -89,9 +89,28 @@ def case_events(user: User, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
 
 
-def case_available_actions(user: User, case: Case) -> list[Transition]:
-    """The transitions this user may take on this case now: role, state and scope all allow them."""
-    return [tr for tr in actions_from(case.state, user.role) if policy.scope_allows(user, case, tr)]
+def case_available_actions(user: User, case: Case, *, with_guards: bool = True) -> list[Transition]:
+    """The transitions this user may take on this case now: role, state, scope and (unless with_guards=False)
+    the services' guards allow them. Without guards, a forced request reaches the service and gets its 409."""
+    candidates = [tr for tr in actions_from(case.state, user.role) if policy.scope_allows(user, case, tr)]
+    if not candidates or not with_guards:
+        return candidates
+    pending = set(case.requests.filter(status=Request.Status.PENDING).values_list("kind", flat=True))
+    return [tr for tr in candidates if _guard_allows(tr.action, case, pending)]
+
+
+def _guard_allows(action: str, case: Case, pending_kinds: set[str]) -> bool:
+    """Conditions beyond state, role and scope that the services refuse with 409; mirrored here so no button or
+    `available_actions` entry is offered that could not succeed."""
+    if action in ("approve_extension", "reject_extension"):
+        return Request.Kind.EXTENSION in pending_kinds
+    if action == "request_extension":
+        return Request.Kind.EXTENSION not in pending_kinds
+    if action == "respond_urge":
+        return case.urge_count > 0
+    if action == "reopen":
+        return case.satisfaction == Satisfaction.UNSATISFIED
+    return True
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from . import selectors, services
 from .api import ACTION_ENDPOINTS
 from .downloads import attachment_response
 from .forms import CaseFilterForm, CaseRegisterForm, action_fields, parse_action
-from .models import Case, Request, Satisfaction
+from .models import Case, Request
 from .transitions import TRANSITIONS, Transition
 
 PAGE_SIZE = 25
@@ -169,30 +169,13 @@ def _deadline_rows(case: Case, handle_status: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _guard_allows(action: str, case: Case, pending_kinds: set[str]) -> bool:
-    """Conditions beyond state, role and scope that the services check (and answer 409 for).
-
-    Only used to hide buttons that could not succeed; a forced POST still reaches the service, which refuses it.
-    """
-    if action in ("approve_extension", "reject_extension"):
-        return Request.Kind.EXTENSION in pending_kinds
-    if action == "request_extension":
-        return Request.Kind.EXTENSION not in pending_kinds
-    if action == "respond_urge":
-        return case.urge_count > 0
-    if action == "reopen":
-        return case.satisfaction == Satisfaction.UNSATISFIED
-    return True
-
-
 def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
                     notice: str = "") -> dict[str, Any]:
     available = selectors.case_available_actions(request.user, case)
     pending = list(case.requests.filter(status=Request.Status.PENDING).select_related("department", "requested_by"))
-    pending_kinds = {r.kind for r in pending}
     actions = []
     for transition in available:
-        if transition.action not in ACTION_ENDPOINTS or not _guard_allows(transition.action, case, pending_kinds):
+        if transition.action not in ACTION_ENDPOINTS:
             continue
         schema = ACTION_ENDPOINTS[transition.action][1]
         posted = request.POST if transition.action == failed_action else None
@@ -232,7 +215,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except NotFound as exc:
         return not_found_page(request, exc.message)
     transition = TRANSITIONS.get(action)
-    allowed = {t.action for t in selectors.case_available_actions(request.user, case)}
+    allowed = {t.action for t in selectors.case_available_actions(request.user, case, with_guards=False)}
     if transition is None or action not in ACTION_ENDPOINTS:
         return not_found_page(request, "没有这项操作")
     if action not in allowed:

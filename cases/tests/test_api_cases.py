@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
+from cases import services
 from cases.models import Case, CaseEvent
 from org.services import api_token_create, api_token_revoke
 
@@ -172,3 +173,15 @@ def test_openapi_schema_lists_every_action(street):
     from cases.api import ACTION_ENDPOINTS
 
     assert {f"case_{a}" for a in ACTION_ENDPOINTS} <= operation_ids
+
+
+def test_available_actions_leave_out_what_a_guard_would_refuse(street):
+    case = street.handling_case()
+    client = api(street.dispatcher)
+    before = client.get(f"/api/cases/{case.pk}").json()["available_actions"]
+    assert "approve_extension" not in before and "urge" in before
+    services.case_request_extension(actor=street.handler, case=case, reason="需协调施工队", extra_days=3)
+    after = client.get(f"/api/cases/{case.pk}").json()["available_actions"]
+    assert {"approve_extension", "reject_extension"} <= set(after)
+    handler_actions = api(street.handler).get(f"/api/cases/{case.pk}").json()["available_actions"]
+    assert "request_extension" not in handler_actions and "respond_urge" not in handler_actions
