@@ -121,7 +121,7 @@ def _serialize(request: HttpRequest, case: Case, *, with_actions: bool = True, a
     co = [a.department.name for a in case.assignments.all() if a.active and a.role == "co"]
     return {
         "id": case.pk, "number": case.number, "source": case.source, "source_label": case.get_source_display(),
-        "hotline_number": case.hotline_number, "title": case.title, "content": case.content,
+        "hotline_number": case.hotline_number, "title": person.title, "content": person.content,
         "category_id": case.category_id, "category": str(case.category) if case.category_id else None,
         "address": person.address, "neighbourhood": case.neighbourhood.name if case.neighbourhood_id else None,
         "grid": case.grid.name if case.grid_id else None,

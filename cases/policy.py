@@ -87,3 +87,22 @@ def mask_phone(phone: str) -> str:
 def mask_address(address: str) -> str:
     """愚园路128弄3号 → 愚园路xx弄x号: the road stays for the map, the house number goes."""
     return re.sub(r"\d+", lambda m: "x" * min(len(m.group()), 2), address or "")
+
+
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[2-9]\d{6,7}(?!\d)")
+_HOUSE_NUMBER_IN_TEXT = re.compile(r"\d+(?=\s*(?:弄|衖|号|室|栋|幢|楼|单元))")
+
+
+def mask_text(text: str, *, citizen_name: str = "") -> str:
+    """Free text (title, content) for roles without need: phones, house numbers and the citizen's name go.
+
+    Hotline texts often repeat the address and sometimes a phone number, so masking the fields alone leaks."""
+    if not text:
+        return text
+    text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _LANDLINE_IN_TEXT.sub("****", text)
+    text = _HOUSE_NUMBER_IN_TEXT.sub(lambda m: "x" * min(len(m.group()), 2), text)
+    if len(citizen_name) >= 2:
+        text = text.replace(citizen_name, mask_name(citizen_name))
+    return text

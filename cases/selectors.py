@@ -119,6 +119,8 @@ class PersonalData:
     citizen_phone: str
     address: str
     masked: bool
+    title: str = ""
+    content: str = ""
 
 
 def case_personal_data(user: User, case: Case, *, request=None) -> PersonalData:
@@ -130,15 +132,24 @@ def case_personal_data(user: User, case: Case, *, request=None) -> PersonalData:
 
             audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request,
                          object_type="case", object_id=case.number)
-        return PersonalData(case.citizen_name, case.citizen_phone, case.address, masked=False)
+        return PersonalData(case.citizen_name, case.citizen_phone, case.address, masked=False, title=case.title,
+                            content=case.content)
     return masked_personal_data(case)
 
 
 def masked_personal_data(case: Case) -> PersonalData:
     return PersonalData(
         policy.mask_name(case.citizen_name), policy.mask_phone(case.citizen_phone), policy.mask_address(case.address),
-        masked=True,
+        masked=True, title=policy.mask_text(case.title, citizen_name=case.citizen_name),
+        content=policy.mask_text(case.content, citizen_name=case.citizen_name),
     )
+
+
+def case_title_for(user: User, case: Case) -> str:
+    """The title as a list shows it: unmasked only for roles whose work needs the personal data."""
+    if policy.sees_personal_data(user, case):
+        return case.title
+    return policy.mask_text(case.title, citizen_name=case.citizen_name)
 
 
 def deadline_status(case: Case) -> str:
@@ -164,6 +175,8 @@ def case_related(user: User, case: Case, *, limit: int = 10) -> dict[str, list[C
         same_address = list(
             visible.filter(address=case.address).exclude(pk=case.pk).order_by("-registered_at")[:limit]
         )
+    for other in same_address:
+        other.display_title = case_title_for(user, other)
     return {
         "duplicates": list(visible.filter(master=case).order_by("registered_at")[:limit]),
         "master": list(visible.filter(pk=case.master_id)) if case.master_id else [],

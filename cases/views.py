@@ -93,6 +93,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
         case.deadline_status = selectors.deadline_status(case)
+        case.display_title = selectors.case_title_for(request.user, case)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_register": can_register(request.user),

@@ -185,3 +185,15 @@ def test_available_actions_leave_out_what_a_guard_would_refuse(street):
     assert {"approve_extension", "reject_extension"} <= set(after)
     handler_actions = api(street.handler).get(f"/api/cases/{case.pk}").json()["available_actions"]
     assert "request_extension" not in handler_actions and "respond_urge" not in handler_actions
+
+
+def test_free_text_is_masked_for_roles_without_need(street):
+    case = street.new_case(title="愚园路128弄3号张建国反映堆物",
+                           content="张建国(13812341234,家里电话62481234)反映愚园路128弄3号302室楼道堆物。")
+    leader = api(street.leader).get(f"/api/cases/{case.pk}").json()
+    assert leader["title"] == "愚园路xx弄x号张**反映堆物"
+    assert leader["content"] == "张**(138****1234,家里电话****)反映愚园路xx弄x号xx室楼道堆物。"
+    listed = api(street.leader).get("/api/cases").json()["results"][0]
+    assert "13812341234" not in str(listed) and "128弄" not in str(listed)
+    dispatcher = api(street.dispatcher).get(f"/api/cases/{case.pk}").json()
+    assert dispatcher["content"] == case.content

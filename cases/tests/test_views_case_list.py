@@ -155,3 +155,12 @@ def test_category_filter_groups_small_categories_under_their_big_one(client, str
 def test_it_only_allows_get(client, street):
     client.force_login(street.dispatcher)
     assert client.post("/cases/").status_code == 405
+
+
+def test_titles_in_the_list_are_masked_for_the_leader_only(client, street):
+    street.new_case(title="愚园路128弄3号13812341234反映堆物")
+    client.force_login(street.leader)
+    leader_page = client.get("/cases/").content.decode()
+    assert "愚园路xx弄x号138****1234反映堆物" in leader_page and "13812341234" not in leader_page
+    client.force_login(street.dispatcher)
+    assert "愚园路128弄3号13812341234反映堆物" in client.get("/cases/").content.decode()
