@@ -437,7 +437,7 @@ def case_co_report(*, actor: User, case: Case, report: str) -> CaseEvent:
         )
 
     return _perform(actor=actor, case=case, action="co_report", note=report, change=change,
-                    payload={"department": actor.department.name})
+                    payload={"department": actor.department.name if actor.department_id else ""})
 
 
 def case_request_extension(*, actor: User, case: Case, reason: str, extra_days: int) -> Request:
@@ -620,9 +620,13 @@ def case_urge(*, actor: User, case: Case, note: str) -> Case:
 
 
 def case_respond_urge(*, actor: User, case: Case, note: str) -> CaseEvent:
-    if case.urge_count == 0:
-        raise TransitionNotAllowed("该工单没有督办,无需回复", code="no_urge")
-    return _perform(actor=actor, case=case, action="respond_urge", note=_require(note, "督办回复"))
+    note = _require(note, "督办回复")
+
+    def change(c: Case) -> None:
+        if c.urge_count == 0:
+            raise TransitionNotAllowed("该工单没有督办,无需回复", code="no_urge")
+
+    return _perform(actor=actor, case=case, action="respond_urge", note=note, change=change)
 
 
 def case_chase(*, actor: User, case: Case, note: str = "", hotline_number: str = "") -> Case:
