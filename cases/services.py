@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from chengyun import clock
 from chengyun.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
@@ -122,7 +123,8 @@ def _require(text: str, what: str) -> str:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    # Local (Asia/Shanghai) time with its offset: events are read by people, and the offset keeps it exact.
+    return timezone.localtime(moment).isoformat() if moment else None
 
 
 # --- 受理 ---------------------------------------------------------------------------------------------
@@ -139,7 +141,6 @@ def validate_phone(phone: str) -> str:
 
 def _next_case_number(moment: datetime) -> str:
     from django.conf import settings
-    from django.utils import timezone
 
     year = timezone.localtime(moment).year
     CaseCounter.objects.get_or_create(year=year)
@@ -408,7 +409,7 @@ def case_record_first_contact(
     moment = contacted_at or clock.now()
     if moment > clock.now():
         raise ValidationFailed("联系时间不能晚于当前时间", details={"field": "contacted_at"})
-    payload = {"method": method, "contacted_at": moment.isoformat()}
+    payload = {"method": method, "contacted_at": _iso(moment)}
 
     def change(c: Case) -> None:
         if c.first_contact_at is None:
