@@ -1,6 +1,5 @@
 """The SLA sweep as production runs it: a Celery worker consuming from the real Redis on 127.0.0.1:6379."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -11,21 +10,16 @@ from cases.models import Case
 from cases.tasks import sla_sweep
 from chengyun import clock
 from chengyun.celery import app
+from chengyun.testing import service_listening
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
-def redis_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
 def redis_celery():
-    if not redis_available():
+    if not service_listening(6379):
         pytest.skip("Redis 未在 127.0.0.1:6379 运行:跳过真实 Celery worker 测试")
     # A separate app on the real broker, made current so the shared task resolves to it.
     redis_app = Celery("chengyun-redis-test", broker=REDIS_URL, backend=REDIS_URL, set_as_current=True)

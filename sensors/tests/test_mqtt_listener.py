@@ -1,6 +1,5 @@
 """The listener against the machine's real Mosquitto on 127.0.0.1:1883."""
 
-import socket
 import threading
 import time
 import uuid
@@ -9,18 +8,13 @@ import paho.mqtt.publish as publish
 import pytest
 
 from cases.models import Case, CaseEvent
+from chengyun.testing import service_listening
 from sensors.listener import mqtt_listen
 from sensors.models import Reading
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def broker_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def wait_for(condition, seconds=15.0):
@@ -33,7 +27,7 @@ def wait_for(condition, seconds=15.0):
 
 
 def test_readings_published_to_mosquitto_open_and_update_one_case(point):
-    if not broker_up():
+    if not service_listening(1883):
         pytest.skip("Mosquitto 未在 127.0.0.1:1883 运行")
     stop, ready = threading.Event(), threading.Event()
     outcomes: list[tuple[str, str]] = []
