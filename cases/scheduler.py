@@ -17,13 +17,16 @@ _started = threading.Event()
 
 
 def run_forever(stop: threading.Event, interval: float) -> None:
+    from notifications.services import notification_deadline_sweep
+
     from .services import sla_sweep
 
     while not stop.wait(interval):
         close_old_connections()
         try:
             counts = sla_sweep()
-            logger.info("SLA sweep: %s", counts)
+            reminders = notification_deadline_sweep()
+            logger.info("SLA sweep: %s, deadline reminders: %s", counts, reminders)
         except Exception:  # the next round retries; a failed sweep must never kill the server
             logger.exception("SLA sweep failed")
         finally:

@@ -82,12 +82,14 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 
 def _register_routers() -> None:
     from cases.api import router as cases_router
+    from notifications.api import router as notifications_router
     from org.api import router as org_router
     from sensors.api import router as sensors_router
 
     api.add_router("/", org_router)
     api.add_router("/cases", cases_router)
     api.add_router("/sensors", sensors_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

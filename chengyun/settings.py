@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cases",
     "open311",
     "sensors",
+    "notifications",
     "demo",
 ]
 
@@ -149,7 +150,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
+    "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
+                           "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
 }
+# Outbound channels for notifications (SMS, WeChat Work…): dotted paths of classes with send(notification).
+NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("cases/", include("cases.urls")),
     path("open311/v2/", include("open311.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

@@ -1,0 +1,109 @@
+"""Who is told what: case events become notifications, and each notification goes out on the outbound channels."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Request, State
+from chengyun import clock
+from org.models import Role, User
+from workdays.calendar import add_working_days
+
+from .channels import outbound_channels
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+K = Notification.Kind
+
+
+def _department_handlers(case: Case, *, lead_only: bool) -> QuerySet[User]:
+    assignments = case.assignments.filter(active=True)
+    if lead_only:
+        assignments = assignments.filter(role="lead")
+    return User.objects.filter(role=Role.HANDLER, is_active=True,
+                               department_id__in=assignments.values("department_id"))
+
+
+def _deadline_text(case: Case) -> str:
+    return f",办结期限 {timezone.localtime(case.handle_deadline):%m-%d %H:%M}" if case.handle_deadline else ""
+
+
+def _recipients(event: CaseEvent) -> tuple[str, QuerySet[User] | list[User], str]:
+    case = event.case
+    subject = f"{case.number} {case.title}"
+    action = event.action
+    if action == "dispatch":
+        return K.ASSIGNED, _department_handlers(case, lead_only=False), f"新派单:{subject}{_deadline_text(case)}"
+    if action == "reopen":
+        return K.REOPENED, _department_handlers(case, lead_only=False), f"回访不满意重办:{subject}{_deadline_text(case)}"
+    if action == "urge":
+        return K.URGED, _department_handlers(case, lead_only=True), f"督办:{subject}——{event.note}"
+    if action == "mark_overdue":
+        return K.OVERDUE, _department_handlers(case, lead_only=True), f"已超时:{subject}"
+    if action in ("request_return", "request_extension"):
+        label = "退单" if action == "request_return" else "延期"
+        dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True)
+        return K.REQUEST_PENDING, dispatchers, f"待审核{label}申请:{subject}——{event.note}"
+    if action in ("approve_return", "reject_return", "approve_extension", "reject_extension"):
+        kind = Request.Kind.RETURN if "return" in action else Request.Kind.EXTENSION
+        request = case.requests.filter(kind=kind).exclude(status=Request.Status.PENDING).order_by("-decided_at").first()
+        verdict = "已同意" if action.startswith("approve") else "已驳回"
+        users = [request.requested_by] if request else []
+        return K.REQUEST_DECIDED, users, f"您的{request.get_kind_display() if request else ''}申请{verdict}:{subject}"
+    return "", [], ""
+
+
+def notification_create_for_event(*, event: CaseEvent) -> list[Notification]:
+    kind, users, message = _recipients(event)
+    if not kind:
+        return []
+    created = [
+        Notification.objects.create(user=user, kind=kind, case=event.case, event=event, message=message[:300],
+                                    created_at=event.at)
+        for user in users if user.pk != event.actor_id
+    ]
+    transaction.on_commit(lambda: _send(created))
+    return created
+
+
+def _send(notifications: list[Notification]) -> None:
+    for channel in outbound_channels():
+        for notification in notifications:
+            try:
+                channel.send(notification)
+            except Exception:  # an SMS gateway outage must never undo or block the case change
+                logger.exception("outbound channel %s failed", type(channel).__name__)
+
+
+def notification_deadline_sweep(*, now: datetime | None = None) -> int:
+    """临近期限: one reminder per case to the lead department when the handling deadline is within one working day."""
+    now = now or clock.now()
+    horizon = add_working_days(now, 1)
+    open_states = [State.DISPATCHED, State.SIGNED, State.HANDLING]
+    cases = Case.objects.filter(state__in=open_states, is_overdue=False, handle_deadline__gt=now,
+                                handle_deadline__lte=horizon)
+    made = []
+    for case in cases.iterator():
+        for user in _department_handlers(case, lead_only=True):
+            try:
+                with transaction.atomic():
+                    made.append(Notification.objects.create(
+                        user=user, kind=K.DEADLINE, case=case, created_at=now,
+                        message=f"临近办结期限:{case.number} {case.title}{_deadline_text(case)}"))
+            except IntegrityError:
+                continue  # already reminded
+    _send(made)
+    return len(made)
+
+
+def notification_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Marks the user's own notifications read (all unread ones when ids is None); returns how many changed."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
