@@ -262,6 +262,11 @@ class MergeIn(Schema):
     note: str = ""
 
 
+class VerifyIn(Schema):
+    fixed: bool = False
+    note: str
+
+
 class SuspendIn(Schema):
     plan: str
     review_date: date
@@ -323,6 +328,7 @@ ACTION_ENDPOINTS: dict[str, tuple[str, type[Schema], Callable[..., Any]]] = {
     "suspend": ("suspend", SuspendIn, lambda r, c, b: services.case_suspend(
         actor=r.user, case=c, plan=b.plan, review_date=b.review_date)),
     "resume": ("resume", NoteIn, lambda r, c, b: services.case_resume(actor=r.user, case=c, note=b.note)),
+    "verify": ("verify", VerifyIn, lambda r, c, b: services.case_verify(actor=r.user, case=c, fixed=b.fixed, note=b.note)),
 }
 
 

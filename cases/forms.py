@@ -26,7 +26,7 @@ FIELD_LABELS = {
     "extra_days": "延期工作日数", "result": "办结情况", "demand_met": "诉求已满足", "explanation": "未满足原因",
     "satisfaction": "满意度", "solved": "问题已实际解决", "first_contacted": "处置人曾先行联系", "remarks": "回访备注",
     "hotline_number": "热线工单号", "master": "主工单编号", "plan": "处置计划", "review_date": "复查日期",
-    "version": "版本",
+    "version": "版本", "fixed": "现场已整改到位",
 }
 # Per action, a clearer label than the generic one ("说明" means different things in different forms).
 ACTION_FIELD_LABELS = {
@@ -36,7 +36,7 @@ ACTION_FIELD_LABELS = {
     ("approve_return", "reason"): "审核意见", ("approve_extension", "reason"): "审核意见",
     ("request_extension", "reason"): "延期理由", ("reopen", "reason"): "重办理由", ("close", "reason"): "结案说明",
     ("reopen", "lead_department_id"): "重办主办单位(不选则原单位)", ("dispatch", "category_id"): "类别(可改)",
-    ("chase", "hotline_number"): "催单热线号",
+    ("chase", "hotline_number"): "催单热线号", ("verify", "note"): "核查情况",
 }
 # Fields the service needs although the schema lets them be empty (the service answers 422 otherwise).
 REQUIRED_BY_SERVICE = {

@@ -685,6 +685,12 @@ def case_resume(*, actor: User, case: Case, note: str = "") -> Case:
     return case
 
 
+def case_verify(*, actor: User, case: Case, fixed: bool, note: str) -> CaseEvent:
+    """现场核查: a 网格员 or 居委干部 checks the fix on site; the callback operator sees the finding."""
+    return _perform(actor=actor, case=case, action="verify", note=_require(note, "核查情况"),
+                    payload={"fixed": bool(fixed)})
+
+
 def case_record_sensor(*, actor: User, case: Case, alarm: bool, note: str, payload: dict[str, Any]) -> CaseEvent:
     """A monitored point alarmed again (appended, no new case) or went back to normal."""
     return _perform(actor=actor, case=case, action="sensor_alarm" if alarm else "sensor_normal", note=note,

@@ -66,6 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
         t("resume", "解除挂账", {S.SUSPENDED}, CENTRE, S.HANDLING),
         t("attach", "上传附件", OPEN_STATES, {R.INTAKE, R.HANDLER, R.GRID, R.CADRE} | CENTRE, None,
           co_handler_allowed=True),
+        t("verify", "现场核查", {S.HANDLED, S.CALLED_BACK}, {R.GRID, R.CADRE}, None),
         t("sensor_alarm", "传感器再次报警", OPEN_STATES, {R.SYSTEM}, None),
         t("sensor_normal", "传感器恢复正常", OPEN_STATES, {R.SYSTEM}, None),
         t("mark_overdue", "超时", OPEN_STATES - {S.REGISTERED}, {R.SYSTEM}, None),

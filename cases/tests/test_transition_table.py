@@ -93,6 +93,7 @@ def perform(street, action: str, actor, case: Case):
         "sensor_normal": lambda: services.case_record_sensor(actor=actor, case=case, alarm=False, note="恢复",
                                                              payload={}),
         "mark_overdue": lambda: services.case_mark_overdue(actor=actor, case=case),
+        "verify": lambda: services.case_verify(actor=actor, case=case, fixed=True, note="现场已清理"),
     }[action]
     return call()
 

@@ -117,6 +117,8 @@ STEPS = [
          lambda s, c: c.state == State.SUSPENDED and c.suspended_review_date is not None),
     Step("resume", suspended, "dispatcher", lambda s, c: {"note": "业委会已表决"},
          lambda s, c: c.state == State.HANDLING and c.suspended_review_date is None),
+    Step("verify", lambda s: s.handled_case(), "grid_user", lambda s, c: {"note": "现场堆物已清理", "fixed": "on"},
+         lambda s, c: c.events.get(action="verify").payload["fixed"] is True and c.state == State.HANDLED),
 ]
 
 
