@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from cases import workbench
 
 from .api import api
 
@@ -10,7 +11,11 @@ admin.site.site_title = "城运管理后台"
 admin.site.index_title = "配置"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
+    path("", workbench.workbench, name="workbench"),
+    path("work/register/", workbench.quick_register, name="workbench-register"),
+    path("work/dispatch/", workbench.bulk_dispatch, name="workbench-bulk-dispatch"),
+    path("work/requests/<int:pk>/decide/", workbench.decide_request, name="workbench-decide"),
+    path("work/address/", workbench.address_check, name="workbench-address"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -14,11 +14,11 @@ def test_login_page_is_in_chinese(client, street):
     assert "登录城运平台" in page and "用户名" in page and "密码" in page
 
 
-def test_login_lands_on_the_case_list_with_name_role_and_logout_button(street):
+def test_login_lands_on_the_workbench_with_name_role_and_logout_button(street):
     client = Client()
     response = client.post("/login/", {"username": street.dispatcher.username, "password": PASSWORD}, follow=True)
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == "/cases/"
+    assert response.redirect_chain[-1][0] == "/" and "派单台" in page
     assert f'id="user-name">{street.dispatcher.display_name}<' in page and 'id="user-role">派单员<' in page
     assert '<form method="post" action="/logout/"' in page and "退出" in page
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN, actor=street.dispatcher).exists()

@@ -40,7 +40,8 @@ def page_as(browser, live_server):
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", "chengyun-test-pw")
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/cases/")
+        page.wait_for_url(f"{live_server.url}/")  # the role's workbench
+        page.goto(f"{live_server.url}/cases/")
         return page
 
     yield login

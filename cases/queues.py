@@ -1,0 +1,91 @@
+"""Work queues of each role's workbench. Like every selector, each takes the acting user and applies scope."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from chengyun import clock
+from org.models import User
+from org.selectors import normalise_address
+
+from . import policy
+from .models import OPEN_STATES, Case, Request, Satisfaction, State
+
+WORKING_STATES = [State.DISPATCHED, State.RETURN_REQUESTED, State.SIGNED, State.HANDLING, State.SUSPENDED]
+
+
+def _cases(user: User) -> QuerySet[Case]:
+    return policy.visible_cases(user).select_related("category__parent", "neighbourhood", "lead_department", "grid")
+
+
+def queue_to_dispatch(user: User) -> QuerySet[Case]:
+    """待派单: registered cases, oldest first (returned cases come back here too)."""
+    return _cases(user).filter(state=State.REGISTERED).order_by("registered_at", "id")
+
+
+def queue_requests(user: User) -> QuerySet[Request]:
+    """待审核: pending 退单 and 延期 requests on cases the user may see."""
+    return (Request.objects.filter(status=Request.Status.PENDING, case__in=policy.visible_cases(user))
+            .select_related("case", "department", "requested_by").order_by("requested_at"))
+
+
+def queue_department(user: User) -> QuerySet[Case]:
+    """我单位的工单: open cases where the user's department has an active share, nearest deadline first."""
+    if not user.department_id:
+        return Case.objects.none()
+    return (_cases(user).filter(state__in=WORKING_STATES, assignments__department_id=user.department_id,
+                                assignments__active=True).distinct().order_by("handle_deadline", "id"))
+
+
+def queue_callback(user: User) -> QuerySet[Case]:
+    """待回访 then 待结案: handled cases awaiting the call, then called-back ones awaiting close."""
+    return _cases(user).filter(state__in=[State.HANDLED, State.CALLED_BACK]).order_by("state", "handled_at", "id")
+
+
+def queue_to_verify(user: User) -> QuerySet[Case]:
+    """待核查: handled cases in the patroller's grid (or the cadre's 居民区) to check on site."""
+    return _cases(user).filter(state__in=[State.HANDLED, State.CALLED_BACK]).order_by("-handled_at")
+
+
+def month_start(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return datetime.combine(local.date().replace(day=1), time.min, local.tzinfo)
+
+
+def street_overview(user: User) -> dict:
+    """领导 overview: today's intake, open cases by state, overdue, 不满意 this month, 督办 in progress."""
+    now = clock.now()
+    cases = policy.visible_cases(user)
+    today = datetime.combine(timezone.localtime(now).date(), time.min, timezone.get_current_timezone())
+    by_state = dict(cases.filter(state__in=OPEN_STATES).values_list("state").annotate(n=Count("id")))
+    since = month_start(now)
+    unsatisfied = cases.filter(events__action="callback", events__at__gte=since,
+                               events__payload__satisfaction=Satisfaction.UNSATISFIED).distinct()
+    return {
+        "today": cases.filter(registered_at__gte=today).count(),
+        "by_state": [(State(s).label, s, by_state.get(s, 0)) for s in State.values if s in OPEN_STATES],
+        "open_total": sum(by_state.values()),
+        "overdue": cases.filter(state__in=OPEN_STATES, is_overdue=True).order_by("handle_deadline")[:20],
+        "overdue_count": cases.filter(state__in=OPEN_STATES, is_overdue=True).count(),
+        "unsatisfied": unsatisfied.select_related("lead_department").order_by("-called_back_at")[:20],
+        "unsatisfied_count": unsatisfied.count(),
+        "urged": cases.filter(state__in=OPEN_STATES, urge_count__gt=0).select_related("lead_department")
+        .order_by("-urge_count")[:20],
+        "urged_count": cases.filter(state__in=OPEN_STATES, urge_count__gt=0).count(),
+    }
+
+
+def possible_duplicates(user: User, address: str, *, days: int = 30) -> QuerySet[Case]:
+    """Cases at the same address (same 弄/号, ignoring the room) in the last `days` days, for the intake form."""
+    text = normalise_address(address)
+    match = re.match(r"^(.*?\d+\s*[弄号])", text)
+    key = match.group(1) if match else text
+    if len(key) < 4:
+        return Case.objects.none()
+    since = clock.now() - timedelta(days=days)
+    return _cases(user).filter(Q(address__startswith=key) | Q(address=key), registered_at__gte=since).order_by(
+        "-registered_at")[:10]

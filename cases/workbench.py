@@ -1,0 +1,164 @@
+"""Each role's workbench: the queue its work needs, one click from the action."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from chengyun.errors import DomainError, ValidationFailed
+from org.models import Department, Role
+from org.selectors import place_for_address, responsibility_for
+
+from . import queues, selectors, services
+from .forms import CaseRegisterForm
+from .models import Case, Source
+
+PAGE = 20
+
+
+def _page(request: HttpRequest, qs, name: str = "page"):
+    page = Paginator(qs, PAGE).get_page(request.GET.get(name))
+    for case in getattr(page, "object_list", []):
+        if isinstance(case, Case):
+            case.deadline_status = selectors.deadline_status(case)
+            case.display_title = selectors.case_title_for(request.user, case)
+    return page
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The home page: what this role must do now."""
+    role = request.user.role
+    if role == Role.DISPATCHER or role == Role.ADMIN:
+        page = _page(request, queues.queue_to_dispatch(request.user))
+        for case in page:
+            rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
+            case.suggested = rule.lead_department if rule else None
+        return render(request, "workbench/dispatcher.html", {
+            "page": page, "requests": queues.queue_requests(request.user)[:50],
+            "departments": Department.objects.filter(is_active=True).order_by("kind", "name")})
+    if role == Role.HANDLER:
+        return render(request, "workbench/handler.html", {"page": _page(request, queues.queue_department(request.user))})
+    if role == Role.CALLBACK:
+        page = _page(request, queues.queue_callback(request.user))
+        if page.object_list:
+            # The queue shows phones to call: one audit entry for the page of numbers shown.
+            audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=request.user, request=request,
+                         object_type="callback_queue", object_id=",".join(c.number for c in page))
+        return render(request, "workbench/callback.html", {"page": page})
+    if role == Role.LEADER:
+        return render(request, "workbench/leader.html", {"overview": queues.street_overview(request.user)})
+    if role in (Role.GRID, Role.CADRE):
+        return render(request, "workbench/grid.html", {
+            "form": CaseRegisterForm(initial={"source": Source.PATROL if role == Role.GRID else Source.VISIT}),
+            "page": _page(request, queues.queue_to_verify(request.user))})
+    return render(request, "workbench/intake.html", {
+        "form": CaseRegisterForm(initial={"source": Source.HOTLINE}),
+        "recent": selectors.case_list(request.user).filter(created_by=request.user)[:10]})
+
+
+@login_required
+@require_POST
+def quick_register(request: HttpRequest) -> HttpResponse:
+    """The intake/patrol form of the workbench: the case, then its photos, in one transaction."""
+    form = CaseRegisterForm(request.POST)
+    template = "workbench/grid.html" if request.user.role in (Role.GRID, Role.CADRE) else "workbench/intake.html"
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                latitude, longitude = _coordinates(request.POST)
+                case = services.case_register(actor=request.user, latitude=latitude, longitude=longitude,
+                                              **form.cleaned_data)
+                for upload in request.FILES.getlist("photos"):
+                    services.case_attach(actor=request.user, case=case, upload=upload, note="登记时上传")
+        except DomainError as exc:
+            form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"工单 {case.number} 已受理")
+            return redirect("workbench")
+    context = {"form": form, "page": _page(request, queues.queue_to_verify(request.user)),
+               "recent": selectors.case_list(request.user).filter(created_by=request.user)[:10]}
+    return render(request, template, context, status=422)
+
+
+def _coordinates(post) -> tuple[Decimal | None, Decimal | None]:
+    raw = (post.get("latitude", "").strip(), post.get("longitude", "").strip())
+    if not all(raw):
+        return None, None
+    try:
+        latitude, longitude = (Decimal(v).quantize(Decimal("0.000001")) for v in raw)
+    except InvalidOperation:
+        raise ValidationFailed("定位坐标格式不正确", details={"field": "latitude"}) from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationFailed("定位坐标超出范围", details={"field": "latitude"})
+    return latitude, longitude
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    """批量派单: the chosen cases to one department, or each to its responsibility-matrix department."""
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
+    target = request.POST.get("lead_department", "")
+    if not ids:
+        messages.error(request, "请先勾选要派单的工单")
+        return redirect("workbench")
+    done, failed = [], []
+    for case in queues.queue_to_dispatch(request.user).filter(pk__in=ids):
+        if target == "matrix":
+            rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
+            lead, co = (rule.lead_department, list(rule.co_departments.all())) if rule else (None, [])
+        else:
+            lead, co = Department.objects.filter(pk=target or 0, is_active=True).first(), []
+        try:
+            services.case_dispatch(actor=request.user, case=case, lead_department=lead, co_departments=co)
+            done.append(case.number)
+        except DomainError as exc:
+            failed.append(f"{case.number}:{exc.message}")
+    if done:
+        messages.success(request, f"已派单 {len(done)} 件:{'、'.join(done)}")
+    for failure in failed:
+        messages.error(request, failure)
+    return redirect("workbench")
+
+
+@login_required
+@require_POST
+def decide_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject a 退单/延期 request straight from the queue."""
+    item = queues.queue_requests(request.user).filter(pk=pk).first()
+    if item is None:
+        messages.error(request, "该申请已处理或不存在")
+        return redirect("workbench")
+    approve = request.POST.get("decision") == "approve"
+    reason = request.POST.get("reason", "")
+    call = {("return", True): services.case_approve_return, ("return", False): services.case_reject_return,
+            ("extension", True): services.case_approve_extension, ("extension", False): services.case_reject_extension}
+    try:
+        call[(item.kind, approve)](actor=request.user, case=item.case, reason=reason)
+    except DomainError as exc:
+        messages.error(request, f"{item.case.number}:{exc.message}")
+    else:
+        messages.success(request, f"{item.case.number} {item.get_kind_display()}申请已{'同意' if approve else '驳回'}")
+    return redirect("workbench")
+
+
+@login_required
+@require_GET
+def address_check(request: HttpRequest) -> HttpResponse:
+    """While the operator types: which 居民区/网格 the address is in, and open cases at the same address."""
+    address = request.GET.get("address", "")
+    place = place_for_address(address) if address.strip() else None
+    return render(request, "workbench/_address_check.html", {
+        "address": address, "place": place,
+        "duplicates": queues.possible_duplicates(request.user, address) if address.strip() else [],
+    })
