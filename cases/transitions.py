@@ -64,7 +64,7 @@ TRANSITIONS: dict[str, Transition] = {
         t("merge", "合并重复件", {S.REGISTERED, S.DISPATCHED, S.RETURN_REQUESTED}, CENTRE, S.MERGED),
         t("suspend", "挂账", WORKING, CENTRE, S.SUSPENDED),
         t("resume", "解除挂账", {S.SUSPENDED}, CENTRE, S.HANDLING),
-        t("attach", "上传附件", OPEN_STATES, {R.INTAKE, R.HANDLER, R.GRID, R.CADRE} | CENTRE, None,
+        t("attach", "上传附件", OPEN_STATES, {R.INTAKE, R.HANDLER, R.GRID, R.CADRE, R.SYSTEM} | CENTRE, None,
           co_handler_allowed=True),
         t("verify", "现场核查", {S.HANDLED, S.CALLED_BACK}, {R.GRID, R.CADRE}, None),
         t("sensor_alarm", "传感器再次报警", OPEN_STATES, {R.SYSTEM}, None),

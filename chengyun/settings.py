@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "open311",
     "sensors",
     "notifications",
+    "selfreport",
     "demo",
 ]
 
@@ -154,6 +155,7 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
 }
 # Outbound channels for notifications (SMS, WeChat Work…): dotted paths of classes with send(notification).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]
 
 LOGGING = {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("open311/v2/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
+    path("report/", include("selfreport.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

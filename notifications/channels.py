@@ -25,3 +25,14 @@ class LogChannel:
 
 def outbound_channels() -> list:
     return [import_string(path)() for path in getattr(settings, "NOTIFICATION_CHANNELS", [])]
+
+
+class LogSms:
+    """Development SMS backend: writes the text to the log. A real gateway replaces it via SMS_BACKEND."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("sms to %s****%s: %s", phone[:3], phone[-4:], text)
+
+
+def sms_send(phone: str, text: str) -> None:
+    import_string(getattr(settings, "SMS_BACKEND", "notifications.channels.LogSms"))().send(phone, text)
