@@ -17,7 +17,7 @@ from django.utils import timezone
 from chengyun import clock
 from chengyun.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
 from org.models import Category, Department, Grid, Neighbourhood, Role, User
-from org.selectors import place_for_address
+from org.selectors import Gazetteer
 from workdays.calendar import add_working_days, add_working_hours
 
 from . import policy
@@ -139,42 +139,26 @@ def validate_phone(phone: str) -> str:
     return compact
 
 
-def _next_case_number(moment: datetime) -> str:
+def _next_case_numbers(moment: datetime, count: int) -> list[str]:
+    """`count` consecutive numbers of the moment's year, reserved under the counter's row lock."""
     from django.conf import settings
 
     year = timezone.localtime(moment).year
     CaseCounter.objects.get_or_create(year=year)
     counter = CaseCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return f"{settings.CASE_NUMBER_PREFIX}-{year}-{counter.last:06d}"
+    return [f"{settings.CASE_NUMBER_PREFIX}-{year}-{n:06d}" for n in range(first, first + count)]
 
 
-def case_register(
-    *,
-    actor: User,
-    source: str,
-    title: str,
-    content: str,
-    category: Category | None = None,
-    address: str = "",
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    neighbourhood: Neighbourhood | None = None,
-    grid: Grid | None = None,
-    citizen_name: str = "",
-    citizen_phone: str = "",
-    urgency: str = Urgency.NORMAL,
-    hotline_number: str = "",
-    idempotency_key: str | None = None,
+def _new_case(
+    *, actor: User, source: str, title: str, content: str, category: Category | None = None, address: str = "",
+    latitude: Decimal | None = None, longitude: Decimal | None = None, neighbourhood: Neighbourhood | None = None,
+    grid: Grid | None = None, citizen_name: str = "", citizen_phone: str = "", urgency: str = Urgency.NORMAL,
+    hotline_number: str = "", registered_at: datetime, gazetteer: Gazetteer | None = None,
 ) -> Case:
-    """受理: a new case from any source. With an idempotency key a retry returns the first case."""
-    transition = TRANSITIONS["register"]
-    _check_actor(actor, transition, "")
-    if idempotency_key:
-        existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
-        if existing:
-            return existing.case
+    """A validated, placed, unsaved case: what 受理 checks, shared by single and bulk registration."""
     if source not in Source.values:
         raise ValidationFailed("来源不正确", details={"field": "source"})
     if urgency not in Urgency.values:
@@ -192,47 +176,44 @@ def case_register(
     phone = validate_phone(citizen_phone)
     estate = None
     if address and neighbourhood is None:
-        place = place_for_address(address)
+        place = (gazetteer or Gazetteer.load()).lookup(address)
         if place:
             estate, neighbourhood, grid = place.estate, place.neighbourhood, grid or place.grid
     if grid is not None and neighbourhood is None:
         neighbourhood = grid.neighbourhood
     if actor.role == Role.GRID and grid is None:
         grid = actor.grid
+    return Case(
+        source=source, hotline_number=(hotline_number or "").strip(), title=title, content=content,
+        category=category, address=(address or "").strip(), latitude=latitude, longitude=longitude,
+        neighbourhood=neighbourhood, estate=estate, grid=grid, citizen_name=(citizen_name or "").strip(),
+        citizen_phone=phone, urgency=urgency, state=State.REGISTERED, registered_at=registered_at, created_by=actor,
+    )
+
+
+def _register_event(case: Case, actor: User) -> CaseEvent:
+    return CaseEvent(case=case, action="register", actor=actor, at=case.registered_at, from_state="",
+                     to_state=State.REGISTERED,
+                     payload={"source": case.source, "place_found": case.neighbourhood_id is not None})
+
+
+def case_register(*, actor: User, idempotency_key: str | None = None, **fields: Any) -> Case:
+    """受理: a new case from any source (fields as in `_new_case`). With an idempotency key a retry returns the
+    first case."""
+    _check_actor(actor, TRANSITIONS["register"], "")
+    if idempotency_key:
+        existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
+        if existing:
+            return existing.case
     now = clock.now()
+    case = _new_case(actor=actor, registered_at=now, **fields)
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                number=_next_case_number(now),
-                source=source,
-                hotline_number=(hotline_number or "").strip(),
-                title=title,
-                content=content,
-                category=category,
-                address=(address or "").strip(),
-                latitude=latitude,
-                longitude=longitude,
-                neighbourhood=neighbourhood,
-                estate=estate,
-                grid=grid,
-                citizen_name=(citizen_name or "").strip(),
-                citizen_phone=phone,
-                urgency=urgency,
-                state=State.REGISTERED,
-                registered_at=now,
-                created_by=actor,
-            )
+            case.number = _next_case_numbers(now, 1)[0]
+            case.save(force_insert=True)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
-            CaseEvent.objects.create(
-                case=case,
-                action="register",
-                actor=actor,
-                at=now,
-                from_state="",
-                to_state=State.REGISTERED,
-                payload={"source": source, "place_found": neighbourhood is not None},
-            )
+            _register_event(case, actor).save(force_insert=True)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its case.
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
@@ -240,6 +221,35 @@ def case_register(
             return existing.case
         raise
     return case
+
+
+def case_register_bulk(*, actor: User, rows: list[dict[str, Any]], gazetteer: Gazetteer | None = None,
+                       ) -> tuple[list[Case], list[tuple[int, str]]]:
+    """受理 many cases at once (hotline imports): the same checks and the same register event per case, written
+    with bulk inserts. Returns the cases made and (row index, reason) for each row refused; refused rows write
+    nothing. Runs inside the caller's transaction."""
+    _check_actor(actor, TRANSITIONS["register"], "")
+    gazetteer = gazetteer or Gazetteer.load()
+    now = clock.now()
+    cases: list[Case] = []
+    refused: list[tuple[int, str]] = []
+    for index, fields in enumerate(rows):
+        try:
+            fields = {"registered_at": now, **fields}
+            cases.append(_new_case(actor=actor, gazetteer=gazetteer, **fields))
+        except ValidationFailed as exc:
+            refused.append((index, exc.message))
+    if cases:
+        # Numbers follow the registration year of each case, taken in blocks per year.
+        by_year: dict[int, list[Case]] = {}
+        for case in cases:
+            by_year.setdefault(timezone.localtime(case.registered_at).year, []).append(case)
+        for group in by_year.values():
+            for case, number in zip(group, _next_case_numbers(group[0].registered_at, len(group)), strict=True):
+                case.number = number
+        Case.objects.bulk_create(cases)
+        CaseEvent.objects.bulk_create([_register_event(case, actor) for case in cases])
+    return cases, refused
 
 
 # --- 派单, 签收, 退单 ----------------------------------------------------------------------------------

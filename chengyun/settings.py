@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sensors",
     "notifications",
     "selfreport",
+    "hotline",
     "demo",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("open311/v2/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
     path("report/", include("selfreport.urls")),
+    path("hotline/", include("hotline.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from .models import AddressRange, Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule
 
 # 衖 is the old form of 弄 still seen in hotline texts.
@@ -28,23 +26,40 @@ def normalise_address(address: str) -> str:
     return re.sub(r"\s+", "", text).replace("衖", "弄")
 
 
+class Gazetteer:
+    """The street's address ranges in memory: one load, then any number of lookups (bulk imports use one per job)."""
+
+    def __init__(self, ranges: list[AddressRange], estates: list[Estate]):
+        self._by_road: dict[str, list[AddressRange]] = {}
+        for row in ranges:
+            self._by_road.setdefault(row.road, []).append(row)
+        self._estates = [e for e in estates if e.name]
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        ranges = list(AddressRange.objects.select_related("estate__neighbourhood", "estate__grid"))
+        estates = list(Estate.objects.select_related("neighbourhood", "grid"))
+        return cls(ranges, estates)
+
+    def lookup(self, address: str) -> Place | None:
+        text = normalise_address(address)
+        for match in _NUMBER_RE.finditer(text):
+            road, number, kind = match["road"], int(match["num"]), match["kind"]
+            # The regex may have taken a prefix (e.g. "上海市静安区愚园路"): try the road's suffixes too.
+            for name in [road, *_suffixes(road)]:
+                for row in self._by_road.get(name, ()):
+                    if row.kind == kind and row.first <= number <= row.last:
+                        estate = row.estate
+                        return Place(estate, estate.neighbourhood, estate.grid, f"{row.road}{number}{kind}")
+        for estate in self._estates:
+            if estate.name in text:
+                return Place(estate, estate.neighbourhood, estate.grid, estate.name)
+        return None
+
+
 def place_for_address(address: str) -> Place | None:
     """The 小区 / 居民区 / 网格 of an address via the gazetteer, or None when it is unknown (never guessed)."""
-    text = normalise_address(address)
-    for match in _NUMBER_RE.finditer(text):
-        road, number, kind = match["road"], int(match["num"]), match["kind"]
-        candidates = AddressRange.objects.select_related("estate__neighbourhood", "estate__grid").filter(
-            first__lte=number, last__gte=number, kind=kind
-        )
-        # The regex may have taken a prefix (e.g. "上海市静安区愚园路"): match on the road's suffix.
-        for row in candidates.filter(Q(road=road) | Q(road__in=_suffixes(road))):
-            if road.endswith(row.road):
-                estate = row.estate
-                return Place(estate, estate.neighbourhood, estate.grid, f"{row.road}{number}{kind}")
-    for estate in Estate.objects.select_related("neighbourhood", "grid"):
-        if estate.name and estate.name in text:
-            return Place(estate, estate.neighbourhood, estate.grid, estate.name)
-    return None
+    return Gazetteer.load().lookup(address)
 
 
 def _suffixes(road: str) -> list[str]:

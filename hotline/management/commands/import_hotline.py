@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from chengyun.errors import DomainError
+from hotline.models import ImportProfile
+from hotline.services import import_job_create, import_job_run
+from org.models import User
+
+
+class Command(BaseCommand):
+    help = "导入12345热线工单(Excel .xlsx 或 CSV),按工单编号去重,分批提交,可断点续导"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--profile", default=None, help="导入格式名称,默认使用默认格式")
+        parser.add_argument("--user", default="intake", help="以哪个账号受理")
+        parser.add_argument("--batch", type=int, default=1000)
+
+    def handle(self, *args, file, profile, user, batch, **options):
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"文件不存在:{path}")
+        chosen = (ImportProfile.objects.filter(name=profile).first() if profile
+                  else ImportProfile.objects.filter(is_default=True).first())
+        if chosen is None:
+            raise CommandError(f"导入格式不存在:{profile}")
+        actor = User.objects.filter(username=user, is_active=True).first()
+        if actor is None:
+            raise CommandError(f"账号不存在或已停用:{user}")
+        try:
+            with open(path, "rb") as handle:
+                job = import_job_create(actor=actor, upload=File(handle, name=path.name), profile=chosen)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"开始导入 {path.name}:约 {job.total_rows} 行")
+
+        def progress(current):
+            self.stdout.write(f"  已处理至第 {current.last_row} 行({current.percent}%)新建 {current.created_count},"
+                              f"跳过 {current.skipped_count},拒绝 {current.rejected_count}")
+
+        job = import_job_run(job.pk, batch_size=batch, progress=progress)
+        if job.status != job.Status.DONE:
+            raise CommandError(f"导入失败:{job.error}(已提交的批次保留,重新运行将从第 {job.last_row + 1} 行继续)")
+        self.stdout.write(self.style.SUCCESS(
+            f"导入完成:新建 {job.created_count},已存在跳过 {job.skipped_count},拒绝 {job.rejected_count}"))

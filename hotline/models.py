@@ -1,0 +1,69 @@
+"""12345 hotline exchange: column-mapping profiles, import jobs with their progress, and rejected rows."""
+
+from django.conf import settings
+from django.db import models
+
+# Our fields a hotline export can fill, with the Chinese header of the typical layout.
+FIELDS = {
+    "hotline_number": "工单编号", "called_at": "来电时间", "citizen_name": "诉求人", "citizen_phone": "联系电话",
+    "address": "诉求地址", "content": "诉求内容", "category": "诉求分类", "title": "标题", "kind": "工单类型",
+    "due_at": "要求办结时间",
+}
+REQUIRED_FIELDS = ("hotline_number", "content")
+
+
+class ImportProfile(models.Model):
+    name = models.CharField("名称", max_length=80, unique=True)
+    columns = models.JSONField("列映射", help_text='{"hotline_number": "工单编号", "content": "诉求内容", ...}')
+    is_default = models.BooleanField("默认", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入格式"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def import_path(instance, filename: str) -> str:
+    return f"hotline/{filename}"
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "待确认"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    file = models.FileField("文件", upload_to=import_path)
+    original_name = models.CharField("文件名", max_length=200)
+    profile = models.ForeignKey(ImportProfile, on_delete=models.PROTECT, verbose_name="导入格式")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField("总行数", null=True, blank=True)
+    last_row = models.PositiveIntegerField("已提交至行", default=0)
+    created_count = models.PositiveIntegerField("新建", default=0)
+    skipped_count = models.PositiveIntegerField("已存在跳过", default=0)
+    rejected_count = models.PositiveIntegerField("拒绝", default=0)
+    error = models.TextField("错误", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始", null=True, blank=True)
+    finished_at = models.DateTimeField("结束", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热线导入"
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.last_row / self.total_rows)) if self.total_rows else 0
+
+
+class Rejection(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    row_number = models.PositiveIntegerField("行号")
+    hotline_number = models.CharField("工单编号", max_length=60, blank=True)
+    reason = models.CharField("原因", max_length=300)
+
+    class Meta:
+        ordering = ["row_number"]

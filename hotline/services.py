@@ -1,0 +1,266 @@
+"""12345 import and export. Imports run in committed batches: a crash keeps every committed batch, never half a
+row, and a re-run (or a re-import of the same file) skips what is already there: the hotline number is the key."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, Source
+from cases.services import case_register_bulk
+from chengyun import clock
+from chengyun.errors import DomainError, ValidationFailed
+from org.models import Category, User
+from org.selectors import Gazetteer
+
+from .models import FIELDS, REQUIRED_FIELDS, ImportJob, ImportProfile, Rejection
+from .reader import count_rows, read_rows
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 1000
+DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
+                "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
+
+
+def check_header(profile: ImportProfile, header: list[str]) -> None:
+    missing = [FIELDS.get(f, f) + f"(列「{profile.columns.get(f, '')}」)" for f in REQUIRED_FIELDS
+               if profile.columns.get(f) not in header]
+    if missing:
+        raise ValidationFailed(f"文件缺少必需的列:{'、'.join(missing)};文件中的列为:{'、'.join(h for h in header if h)}",
+                               details={"field": "file"})
+
+
+def import_job_create(*, actor: User, upload: UploadedFile, profile: ImportProfile) -> ImportJob:
+    """Stores the upload and checks its header now, so a wrong file is refused before anything runs."""
+    name = Path(upload.name or "import").name
+    if Path(name).suffix.lower() not in (".xlsx", ".csv"):
+        raise ValidationFailed("只支持 .xlsx 和 .csv 文件", details={"field": "file"})
+    job = ImportJob(original_name=name[:200], profile=profile, created_by=actor)
+    job.file.save(f"{clock.now():%Y%m%d%H%M%S}-{name}", upload, save=False)
+    try:
+        header, _ = read_rows(Path(job.file.path))
+        check_header(profile, header)
+    except DomainError:
+        job.file.delete(save=False)
+        raise
+    except Exception:
+        job.file.delete(save=False)
+        raise ValidationFailed("文件无法读取,请确认是 Excel(.xlsx)或 CSV 文件", details={"field": "file"}) from None
+    job.total_rows = count_rows(Path(job.file.path))
+    job.save()
+    return job
+
+
+class RowParser:
+    """One export row → the fields of case_register, or ValidationFailed with the reason in Chinese."""
+
+    def __init__(self, profile: ImportProfile):
+        self.columns = profile.columns
+        self.categories: dict[str, Category] = {}
+        for category in Category.objects.filter(parent__isnull=False).select_related("parent"):
+            for key in (category.name, f"{category.parent.name}/{category.name}", f"{category.parent.name}-{category.name}",
+                        f"{category.parent.name}>{category.name}", category.code):
+                self.categories.setdefault(key, category)
+
+    def value(self, raw: dict[str, str], field: str) -> str:
+        header = self.columns.get(field)
+        return (raw.get(header) or "").strip() if header else ""
+
+    def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        number = self.value(raw, "hotline_number")
+        if not number:
+            raise ValidationFailed("缺少工单编号")
+        if len(number) > 40:
+            raise ValidationFailed("工单编号超过40个字符")
+        content = self.value(raw, "content")
+        if not content:
+            raise ValidationFailed("缺少诉求内容")
+        if len(content) > 5000:
+            raise ValidationFailed("诉求内容超过5000字")
+        called_at = parse_datetime_text(self.value(raw, "called_at"), "来电时间")
+        kind = self.value(raw, "kind")
+        title = self.value(raw, "title") or (f"【{kind}】" if kind else "") + re.sub(r"\s+", "", content)[:28]
+        fields: dict[str, Any] = {
+            "source": Source.HOTLINE, "hotline_number": number, "content": content, "title": title[:120],
+            "citizen_name": self.value(raw, "citizen_name")[:50], "citizen_phone": self.value(raw, "citizen_phone"),
+            "address": self.value(raw, "address")[:200], "category": self._category(self.value(raw, "category")),
+        }
+        if called_at:
+            fields["registered_at"] = min(called_at, clock.now())
+        return fields
+
+    def _category(self, text: str) -> Category | None:
+        # An unknown 诉求分类 is not an error: the dispatcher classifies the case.
+        if not text:
+            return None
+        text = re.sub(r"\s+", "", text)
+        return self.categories.get(text) or self.categories.get(re.split(r"[/>\-]", text)[-1])
+
+
+def parse_datetime_text(text: str, label: str) -> datetime | None:
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return timezone.make_aware(parsed, timezone.get_current_timezone())
+    raise ValidationFailed(f"{label}格式无法识别:{text}")
+
+
+def import_preview(job: ImportJob, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The first rows as they would be imported, each with its problem if any (nothing is written)."""
+    _, rows = read_rows(Path(job.file.path))
+    parser = RowParser(job.profile)
+    existing_numbers = []
+    preview = []
+    for number, raw in rows:
+        entry = {"row": number, "hotline_number": parser.value(raw, "hotline_number"),
+                 "content": parser.value(raw, "content")[:60], "address": parser.value(raw, "address"),
+                 "category": parser.value(raw, "category"), "problem": ""}
+        try:
+            fields = parser.parse(raw)
+            from cases.services import validate_phone
+
+            validate_phone(fields["citizen_phone"])
+            if fields["category"] is None and entry["category"]:
+                entry["problem"] = "分类未匹配,将由派单员判断"
+        except ValidationFailed as exc:
+            entry["problem"] = exc.message
+        existing_numbers.append(entry["hotline_number"])
+        preview.append(entry)
+        if len(preview) >= limit:
+            break
+    existing = set(Case.objects.filter(hotline_number__in=existing_numbers).values_list("hotline_number", flat=True))
+    for entry in preview:
+        if entry["hotline_number"] in existing and not entry["problem"]:
+            entry["problem"] = "已存在,将跳过"
+    return preview
+
+
+def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE,
+                   progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
+    """Runs (or resumes) an import: rows after the last committed one, in batches, each batch one transaction."""
+    job = ImportJob.objects.select_related("profile", "created_by").get(pk=job_id)
+    if job.status == ImportJob.Status.DONE:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=job.started_at or clock.now(),
+                                               error="")
+    parser, gazetteer = RowParser(job.profile), Gazetteer.load()
+    try:
+        _, rows = read_rows(Path(job.file.path))
+        batch: list[tuple[int, dict[str, str]]] = []
+        for number, raw in rows:
+            if number <= job.last_row:
+                continue
+            batch.append((number, raw))
+            if len(batch) >= batch_size:
+                _commit_batch(job, batch, parser, gazetteer)
+                batch = []
+                if progress:
+                    progress(job)
+        if batch:
+            _commit_batch(job, batch, parser, gazetteer)
+        job.status, job.finished_at = ImportJob.Status.DONE, clock.now()
+        job.total_rows = max(job.total_rows or 0, job.last_row - 1)
+        job.save(update_fields=["status", "finished_at", "total_rows"])
+    except Exception as exc:
+        logger.exception("hotline import %s failed", job.pk)
+        message = exc.message if isinstance(exc, DomainError) else f"导入中断:{exc}"
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=message[:1000])
+        job.refresh_from_db()
+    if progress:
+        progress(job)
+    return job
+
+
+def _commit_batch(job: ImportJob, batch: list[tuple[int, dict[str, str]]], parser: RowParser,
+                  gazetteer: Gazetteer) -> None:
+    rejections: list[Rejection] = []
+    accepted: list[tuple[int, dict[str, Any]]] = []
+    for number, raw in batch:
+        try:
+            accepted.append((number, parser.parse(raw)))
+        except ValidationFailed as exc:
+            rejections.append(Rejection(job=job, row_number=number, reason=exc.message[:300],
+                                        hotline_number=parser.value(raw, "hotline_number")[:60]))
+    numbers = [fields["hotline_number"] for _, fields in accepted]
+    with transaction.atomic():
+        seen = set(Case.objects.filter(hotline_number__in=numbers).values_list("hotline_number", flat=True))
+        fresh: list[tuple[int, dict[str, Any]]] = []
+        skipped = 0
+        for number, fields in accepted:
+            if fields["hotline_number"] in seen:
+                skipped += 1  # already imported (or a repeat inside the file): never a second case
+                continue
+            seen.add(fields["hotline_number"])
+            fresh.append((number, fields))
+        cases, refused = case_register_bulk(actor=job.created_by, rows=[f for _, f in fresh], gazetteer=gazetteer)
+        for index, reason in refused:
+            number, fields = fresh[index]
+            rejections.append(Rejection(job=job, row_number=number, reason=reason[:300],
+                                        hotline_number=fields["hotline_number"][:60]))
+        Rejection.objects.bulk_create(rejections)
+        job.last_row = batch[-1][0]
+        job.created_count += len(cases)
+        job.skipped_count += skipped
+        job.rejected_count += len(rejections)
+        # The position is committed with the rows: a crash after this line loses nothing, before it nothing is kept.
+        job.save(update_fields=["last_row", "created_count", "skipped_count", "rejected_count"])
+
+
+def rejections_workbook(job: ImportJob):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("未导入的行")
+    sheet.append(["行号", "工单编号", "原因"])
+    for rejection in job.rejections.iterator():
+        sheet.append([rejection.row_number, rejection.hotline_number, rejection.reason])
+    return workbook
+
+
+EXPORT_HEADER = ["工单编号", "平台工单号", "处置单位", "受理时间", "派单时间", "办结时间", "办结回复", "回访时间",
+                 "满意度", "是否解决", "是否先行联系", "状态"]
+
+
+def export_rows(*, start: date, end: date):
+    """The replies the hotline expects back: cases of source 12345 handled (办结) in [start, end]."""
+    tz = timezone.get_current_timezone()
+    cases = (Case.objects.filter(source=Source.HOTLINE, handled_at__gte=datetime.combine(start, time.min, tz),
+                                 handled_at__lte=datetime.combine(end, time.max, tz))
+             .select_related("lead_department").order_by("handled_at"))
+
+    def fmt(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+    def yes_no(value):
+        return "" if value is None else ("是" if value else "否")
+
+    for case in cases.iterator():
+        yield [case.hotline_number, case.number, case.lead_department.name if case.lead_department_id else "",
+               fmt(case.registered_at), fmt(case.dispatched_at), fmt(case.handled_at), case.handling_result,
+               fmt(case.called_back_at), case.get_satisfaction_display() if case.satisfaction else "",
+               yes_no(case.solved), yes_no(case.first_contact_confirmed), case.get_state_display()]
+
+
+def export_workbook(*, start: date, end: date):
+    from openpyxl import Workbook
+
+    if end < start:
+        raise ValidationFailed("结束日期不能早于开始日期")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("12345回复")
+    sheet.append(EXPORT_HEADER)
+    for row in export_rows(start=start, end=end):
+        sheet.append(row)
+    return workbook

@@ -1,0 +1,67 @@
+"""The import page (upload → preview → run → progress → error file) and the export of replies."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.models import AuditEntry
+from cases.models import Case
+from hotline import views
+from hotline.models import ImportJob, ImportProfile
+from hotline.services import import_job_run
+
+from .conftest import csv_bytes, hotline_row
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_preview_start_and_progress(street, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(views, "_run_in_background", import_job_run)  # the thread's work, inline
+    client = Client()
+    client.force_login(street.intake)
+    content = csv_bytes([hotline_row(0), hotline_row(1, 诉求内容="")])
+    response = client.post("/hotline/", {"file": SimpleUploadedFile("11月.csv", content),
+                                         "profile": ImportProfile.objects.get().pk})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/hotline/jobs/{job.pk}/"
+    preview = client.get(f"/hotline/jobs/{job.pk}/").content.decode()
+    assert "可导入" in preview and "缺少诉求内容" in preview and Case.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/hotline/jobs/{job.pk}/start/")
+    progress = client.get(f"/hotline/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "已完成" in progress and 'id="created">1<' in progress and "下载未导入行清单" in progress
+    errors = client.get(f"/hotline/jobs/{job.pk}/errors.xlsx")
+    assert load_workbook(BytesIO(errors.content)).active.max_row == 2
+
+
+def test_a_wrong_file_is_explained_on_the_page(street):
+    client = Client()
+    client.force_login(street.dispatcher)
+    response = client.post("/hotline/", {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n"),
+                                         "profile": ImportProfile.objects.get().pk}, follow=True)
+    assert "缺少必需的列" in response.content.decode() and not ImportJob.objects.exists()
+
+
+def test_handlers_may_not_import(street):
+    client = Client()
+    client.force_login(street.handler)
+    assert client.get("/hotline/").status_code == 403
+
+
+def test_export_gives_the_replies_of_handled_hotline_cases_and_is_audited(street):
+    case = street.called_back_case(source="hotline", hotline_number="2026110012345")
+    client = Client()
+    client.force_login(street.dispatcher)
+    today = timezone.localtime(case.handled_at).date().isoformat()
+    response = client.get("/hotline/export/", {"start": today, "end": today})
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("工单编号", "平台工单号", "处置单位")
+    assert rows[1][0] == "2026110012345" and rows[1][6] == "已清理堆物" and rows[1][8] == "满意" and rows[1][9] == "是"
+    assert AuditEntry.objects.filter(action="export", object_type="hotline_export").exists()
+    bad = client.get("/hotline/export/", {"start": "2026-11-30", "end": "2026-11-01"})
+    assert bad.status_code == 422 and "结束日期" in bad.content.decode()

@@ -1,0 +1,136 @@
+"""12345 import: encodings and Excel, validation per row, idempotence, batches that survive a crash, the CLI."""
+
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from cases.models import Case, CaseEvent
+from chengyun.errors import ValidationFailed
+from hotline import services
+from hotline.models import ImportJob, ImportProfile
+
+from .conftest import HEADER, csv_bytes, hotline_row
+
+pytestmark = pytest.mark.django_db
+
+
+def profile() -> ImportProfile:
+    return ImportProfile.objects.get(is_default=True)
+
+
+def upload_job(street, content: bytes, name: str = "export.csv") -> ImportJob:
+    return services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(name, content), profile=profile())
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    from io import BytesIO
+
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_csv_in_every_encoding_becomes_hotline_cases_with_events(street, encoding):
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(5)], encoding))
+    job = services.import_job_run(job.pk, batch_size=2)
+    assert job.status == ImportJob.Status.DONE and job.created_count == 5 and job.total_rows == 5
+    case = Case.objects.get(hotline_number="2026110000001")
+    assert case.source == "hotline" and case.category == street.category and case.neighbourhood == street.neighbourhood
+    assert case.title.startswith("【投诉】") and case.created_by == street.intake
+    assert case.registered_at.isoformat().startswith("2026-11-03T01:15")  # 来电时间, Asia/Shanghai
+    assert CaseEvent.objects.filter(action="register").count() == 5
+
+
+def test_excel_with_numbers_stored_as_numbers(street):
+    rows = [hotline_row(i) for i in range(3)]
+    rows[0][0] = 2026110000000  # Excel keeps long numbers as numbers
+    job = services.import_job_run(upload_job(street, xlsx_bytes(rows), "export.xlsx").pk)
+    assert job.created_count == 3 and Case.objects.filter(hotline_number="2026110000000").exists()
+
+
+def test_reimporting_the_same_file_never_duplicates(street):
+    content = csv_bytes([hotline_row(i) for i in range(4)] + [hotline_row(1)])  # one repeat inside the file too
+    first = services.import_job_run(upload_job(street, content).pk)
+    second = services.import_job_run(upload_job(street, content).pk)
+    assert (first.created_count, first.skipped_count) == (4, 1)
+    assert (second.created_count, second.skipped_count) == (0, 5)
+    assert Case.objects.count() == 4
+
+
+def test_bad_rows_are_rejected_with_reasons_and_the_rest_imported(street):
+    rows = [hotline_row(0), hotline_row(1, 诉求内容=""), hotline_row(2, 联系电话="12345"),
+            hotline_row(3, 来电时间="昨天下午"), hotline_row(4, 工单编号="")]
+    job = services.import_job_run(upload_job(street, csv_bytes(rows)).pk)
+    assert job.created_count == 1 and job.rejected_count == 4
+    reasons = {r.row_number: r.reason for r in job.rejections.all()}
+    assert reasons[3] == "缺少诉求内容" and "联系电话" in reasons[4] and "来电时间" in reasons[5] and reasons[6] == "缺少工单编号"
+    sheet = load_workbook(_saved(services.rejections_workbook(job))).active
+    assert [c.value for c in sheet[1]] == ["行号", "工单编号", "原因"] and sheet.max_row == 5
+
+
+def _saved(workbook):
+    from io import BytesIO
+
+    out = BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(street, monkeypatch):
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(7)]))
+    real = services.case_register_bulk
+    calls = {"n": 0}
+
+    def crash_on_second_batch(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "case_register_bulk", crash_on_second_batch)
+    job = services.import_job_run(job.pk, batch_size=3)
+    assert job.status == ImportJob.Status.FAILED and "worker killed" in job.error
+    assert job.last_row == 4 and Case.objects.count() == 3  # rows 2–4 committed, nothing of the failed batch
+    monkeypatch.setattr(services, "case_register_bulk", real)
+    job = services.import_job_run(job.pk, batch_size=3)
+    assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7 and job.created_count == 7
+
+
+def test_wrong_columns_and_empty_files_are_refused_in_chinese(street):
+    with pytest.raises(ValidationFailed) as error:
+        upload_job(street, "编号,内容\n1,x\n".encode())
+    assert "缺少必需的列" in error.value.message and "编号、内容" in error.value.message
+    with pytest.raises(ValidationFailed) as empty:
+        upload_job(street, b"")
+    assert "文件为空" in empty.value.message
+    with pytest.raises(ValidationFailed):
+        upload_job(street, b"x", "export.pdf")
+    assert not ImportJob.objects.exists()
+
+
+def test_preview_flags_problems_without_writing(street):
+    street.new_case(source="hotline", hotline_number="2026110000000")
+    job = upload_job(street, csv_bytes([hotline_row(0), hotline_row(1, 诉求分类="不存在的分类"), hotline_row(2, 诉求内容="")]))
+    preview = services.import_preview(job)
+    assert [p["problem"] for p in preview] == ["已存在,将跳过", "分类未匹配,将由派单员判断", "缺少诉求内容"]
+    assert Case.objects.count() == 1
+
+
+def test_the_command_reports_progress_and_refuses_a_missing_file(street, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes([hotline_row(i) for i in range(5)], "gb18030"))
+    out = StringIO()
+    call_command("import_hotline", str(path), "--user", street.intake.username, "--batch", "2", stdout=out)
+    assert "已处理至第" in out.getvalue() and "导入完成:新建 5" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("import_hotline", str(tmp_path / "missing.csv"), "--user", street.intake.username)

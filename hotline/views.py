@@ -1,0 +1,126 @@
+"""Hotline import (upload → preview → run in the background with a progress bar) and export pages."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import close_old_connections, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from chengyun.errors import DomainError
+from org.models import Role
+
+from . import services
+from .models import ImportJob, ImportProfile
+
+ALLOWED = (Role.INTAKE, Role.DISPATCHER, Role.ADMIN)
+
+
+def _allowed(request: HttpRequest) -> HttpResponse | None:
+    if request.user.role not in ALLOWED:
+        return render(request, "403.html", {"message": "只有受理员、派单员和管理员可以导入导出12345工单"}, status=403)
+    return None
+
+
+def _xlsx(workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    workbook.save(response)
+    return response
+
+
+@login_required
+def import_home(request: HttpRequest) -> HttpResponse:
+    if refusal := _allowed(request):
+        return refusal
+    status = 200
+    if request.method == "POST":
+        profile = ImportProfile.objects.filter(pk=request.POST.get("profile") or 0).first()
+        upload = request.FILES.get("file")
+        try:
+            if upload is None or profile is None:
+                raise services.ValidationFailed("请选择文件和导入格式")
+            job = services.import_job_create(actor=request.user, upload=upload, profile=profile)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            return redirect("hotline:job", pk=job.pk)
+    return render(request, "hotline/import.html", {
+        "profiles": ImportProfile.objects.order_by("-is_default", "name"),
+        "jobs": ImportJob.objects.select_related("created_by")[:20]}, status=status)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if refusal := _allowed(request):
+        return refusal
+    job = get_object_or_404(ImportJob, pk=pk)
+    preview = services.import_preview(job) if job.status == ImportJob.Status.UPLOADED else []
+    template = "hotline/_progress.html" if request.htmx else "hotline/job.html"
+    return render(request, template, {"job": job, "preview": preview})
+
+
+def _run_in_background(job_id: int) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # Embedded default: no worker, so a thread of this process does the work and the page polls its progress.
+        def work():
+            close_old_connections()
+            try:
+                services.import_job_run(job_id)
+            finally:
+                close_old_connections()
+
+        threading.Thread(target=work, name=f"hotline-import-{job_id}", daemon=True).start()
+    else:
+        from .tasks import run_import
+
+        run_import.delay(job_id)
+
+
+@login_required
+@require_POST
+def job_start(request: HttpRequest, pk: int) -> HttpResponse:
+    if refusal := _allowed(request):
+        return refusal
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.FAILED):
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+        transaction.on_commit(lambda: _run_in_background(job.pk))
+    return redirect("hotline:job", pk=job.pk)
+
+
+@login_required
+def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    if refusal := _allowed(request):
+        return refusal
+    job = get_object_or_404(ImportJob, pk=pk)
+    audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="hotline_rejections",
+                 object_id=job.pk)
+    return _xlsx(services.rejections_workbook(job), f"import-{job.pk}-errors.xlsx")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    if refusal := _allowed(request):
+        return refusal
+    if "start" not in request.GET:
+        return render(request, "hotline/export.html", {})
+    try:
+        start, end = date.fromisoformat(request.GET["start"]), date.fromisoformat(request.GET.get("end", ""))
+        workbook = services.export_workbook(start=start, end=end)
+    except ValueError:
+        return render(request, "hotline/export.html", {"error": "请填写正确的起止日期"}, status=422)
+    except DomainError as exc:
+        return render(request, "hotline/export.html", {"error": exc.message}, status=exc.status)
+    audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="hotline_export",
+                 detail={"start": start.isoformat(), "end": end.isoformat()})
+    return _xlsx(workbook, f"12345-replies-{start}-{end}.xlsx")
