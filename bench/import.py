@@ -58,7 +58,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/chengyun_bench_import")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chengyun-import-") as workdir:
-        env = {**os.environ, "DATABASE_URL": args.database_url, "CHENGYUN_VAR_DIR": workdir, "LOG_LEVEL": "ERROR"}
+        # Production settings (DEBUG off): with DEBUG on Django keeps every SQL string, bulk inserts included.
+        env = {**os.environ, "DATABASE_URL": args.database_url, "CHENGYUN_VAR_DIR": workdir, "LOG_LEVEL": "ERROR",
+               "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50}
         recreate_database(args.database_url)
         for command in (["migrate", "--noinput"], ["load_demo", "--cases", "0"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
