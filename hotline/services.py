@@ -30,6 +30,19 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/
                 "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 
 
+DEFAULT_PROFILE_NAME = "12345标准格式"
+
+
+def default_profile() -> ImportProfile:
+    """The shipped layout; recreated if it was deleted, so an import never lacks a profile."""
+    profile = ImportProfile.objects.filter(is_default=True).first()
+    if profile is None:
+        columns = {field: header for field, header in FIELDS.items() if field != "title"}
+        profile, _ = ImportProfile.objects.get_or_create(name=DEFAULT_PROFILE_NAME,
+                                                         defaults={"columns": columns, "is_default": True})
+    return profile
+
+
 def check_header(profile: ImportProfile, header: list[str]) -> None:
     missing = [FIELDS.get(f, f) + f"(列「{profile.columns.get(f, '')}」)" for f in REQUIRED_FIELDS
                if profile.columns.get(f) not in header]

@@ -54,6 +54,7 @@ def import_home(request: HttpRequest) -> HttpResponse:
             status = exc.status
         else:
             return redirect("hotline:job", pk=job.pk)
+    services.default_profile()
     return render(request, "hotline/import.html", {
         "profiles": ImportProfile.objects.order_by("-is_default", "name"),
         "jobs": ImportJob.objects.select_related("created_by")[:20]}, status=status)

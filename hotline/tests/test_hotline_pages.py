@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from audit.models import AuditEntry
 from cases.models import Case
 from hotline import views
-from hotline.models import ImportJob, ImportProfile
-from hotline.services import import_job_run
+from hotline.models import ImportJob
+from hotline.services import default_profile, import_job_run
 
 from .conftest import csv_bytes, hotline_row
 
@@ -25,7 +25,7 @@ def test_upload_preview_start_and_progress(street, monkeypatch, django_capture_o
     client.force_login(street.intake)
     content = csv_bytes([hotline_row(0), hotline_row(1, 诉求内容="")])
     response = client.post("/hotline/", {"file": SimpleUploadedFile("11月.csv", content),
-                                         "profile": ImportProfile.objects.get().pk})
+                                         "profile": default_profile().pk})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/hotline/jobs/{job.pk}/"
     preview = client.get(f"/hotline/jobs/{job.pk}/").content.decode()
@@ -42,7 +42,7 @@ def test_a_wrong_file_is_explained_on_the_page(street):
     client = Client()
     client.force_login(street.dispatcher)
     response = client.post("/hotline/", {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n"),
-                                         "profile": ImportProfile.objects.get().pk}, follow=True)
+                                         "profile": default_profile().pk}, follow=True)
     assert "缺少必需的列" in response.content.decode() and not ImportJob.objects.exists()
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def profile() -> ImportProfile:
-    return ImportProfile.objects.get(is_default=True)
+    return services.default_profile()
 
 
 def upload_job(street, content: bytes, name: str = "export.csv") -> ImportJob:

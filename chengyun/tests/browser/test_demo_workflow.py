@@ -2,6 +2,8 @@
 intake → dispatch → sign → first contact → handle → callback 不满意 → 重办 → handle → callback 满意 → close,
 plus a 退单 and a 延期 decided at the dispatcher's desk, and a forbidden action neither offered nor accepted."""
 
+import time
+
 import pytest
 
 from cases import services
@@ -137,9 +139,13 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
     services.case_record_first_contact(actor=cg_user, case=handling, method="phone", outcome="已联系")
     chengguan.goto(f"{live_server.url}/cases/{handling.pk}/")
     act(chengguan, "request_extension", {"reason": "需等待业委会表决后施工", "extra_days": "5"})
-    chengguan.locator(".pending, .card", has_text="延期").first.wait_for()
+    pending = handling.requests.filter(kind=Request.Kind.EXTENSION, status=Request.Status.PENDING)
+    for _ in range(100):  # the htmx post may still be in flight
+        if pending.exists():
+            break
+        time.sleep(0.1)
+    request = pending.get()
     dispatcher.goto(f"{live_server.url}/")
-    request = handling.requests.get(kind=Request.Kind.EXTENSION, status=Request.Status.PENDING)
     row = dispatcher.locator(f"tr[data-request='{request.pk}']")
     row.locator("input[name=reason]").fill("可先行处置,不予延期")
     row.locator("button[value=reject]").click()

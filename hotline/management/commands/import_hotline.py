@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chengyun.errors import DomainError
 from hotline.models import ImportProfile
-from hotline.services import import_job_create, import_job_run
+from hotline.services import default_profile, import_job_create, import_job_run
 from org.models import User
 
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"文件不存在:{path}")
-        chosen = (ImportProfile.objects.filter(name=profile).first() if profile
-                  else ImportProfile.objects.filter(is_default=True).first())
+        chosen = ImportProfile.objects.filter(name=profile).first() if profile else default_profile()
         if chosen is None:
             raise CommandError(f"导入格式不存在:{profile}")
         actor = User.objects.filter(username=user, is_active=True).first()
