@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -13,12 +12,9 @@ from cases.models import Case, Source
 from cases.services import case_register
 from chengyun.errors import ValidationFailed
 from org.models import Category, Role, User
+from org.services import hash_key
 
 from .models import ApiKey, ServiceAttribute, Submission
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def open311_key_create(*, name: str) -> tuple[ApiKey, str]:
@@ -27,12 +23,12 @@ def open311_key_create(*, name: str) -> tuple[ApiKey, str]:
         actor = User.objects.create(
             username=f"open311-{secrets.token_hex(4)}", display_name=f"Open311:{name}", role=Role.SYSTEM, is_active=False
         )
-        api_key = ApiKey.objects.create(name=name, prefix=key[:8], key_hash=_hash(key), actor=actor)
+        api_key = ApiKey.objects.create(name=name, prefix=key[:8], key_hash=hash_key(key), actor=actor)
     return api_key, key
 
 
 def open311_key_check(key: str) -> ApiKey | None:
-    api_key = ApiKey.objects.select_related("actor").filter(key_hash=_hash(key or ""), is_active=True).first()
+    api_key = ApiKey.objects.select_related("actor").filter(key_hash=hash_key(key or ""), is_active=True).first()
     if api_key:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     return api_key

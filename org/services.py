@@ -26,7 +26,7 @@ def system_user() -> User:
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for the user; returns the row and the clear key, which is never stored."""
     key = "cy_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:80], prefix=key[:10], key_hash=_hash(key))
+    token = ApiToken.objects.create(user=user, name=name[:80], prefix=key[:10], key_hash=hash_key(key))
     return token, key
 
 
@@ -43,7 +43,7 @@ def api_token_authenticate(key: str) -> User | None:
     """The active user behind a key, touching last_used_at at most once a minute."""
     if not key or not key.startswith("cy_"):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -52,5 +52,6 @@ def api_token_authenticate(key: str) -> User | None:
     return token.user
 
 
-def _hash(key: str) -> str:
+def hash_key(key: str) -> str:
+    """How API keys and tokens are stored: only this digest, never the key."""
     return hashlib.sha256(key.encode()).hexdigest()
