@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "selfreport",
     "hotline",
+    "kpi",
     "demo",
 ]
 
