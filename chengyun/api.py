@@ -82,6 +82,7 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 
 def _register_routers() -> None:
     from cases.api import router as cases_router
+    from kpi.api import router as kpi_router
     from notifications.api import router as notifications_router
     from org.api import router as org_router
     from sensors.api import router as sensors_router
@@ -90,6 +91,7 @@ def _register_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/sensors", sensors_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/kpi", kpi_router)
 
 
 _register_routers()

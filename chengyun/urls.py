@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
+    path("dashboard/", include("kpi.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

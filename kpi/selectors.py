@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases import policy
@@ -12,7 +13,7 @@ from cases.models import Source
 from chengyun.errors import ValidationFailed
 from org.models import User
 
-from .definitions import KPIS
+from .definitions import KPI_BY_CODE, KPIS
 
 SOURCE_LABELS = dict(Source.choices)
 GROUPS = {
@@ -66,3 +67,53 @@ def _shape(row: dict) -> dict:
             shaped[kpi.code] = {"value": round(numerator / denominator, 4) if denominator else None,
                                 "numerator": numerator, "denominator": denominator}
     return shaped
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of equal length just before [start, end] (环比)."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def kpi_compare(user: User, *, start: date, end: date, group_by: str | None = None) -> list[dict]:
+    """Each group's KPIs with the previous period's values and the change (环比); new groups have no previous."""
+    current = kpi_table(user, start=start, end=end, group_by=group_by)
+    previous_start, previous_end = previous_period(start, end)
+    before = {row["key"]: row for row in kpi_table(user, start=previous_start, end=previous_end, group_by=group_by)}
+    for row in current:
+        old = before.get(row["key"])
+        for kpi in KPIS:
+            previous = old[kpi.code]["value"] if old else None
+            value = row[kpi.code]["value"]
+            row[kpi.code]["previous"] = previous
+            row[kpi.code]["change"] = None if value is None or previous is None else round(value - previous, 4)
+    return current
+
+
+def kpi_ranking(user: User, *, start: date, end: date, kpi: str, group_by: str = "department") -> list[dict]:
+    """Groups ranked by one KPI (best first; counts like 超时数 rank fewest first); groups without data last."""
+    if kpi not in KPI_BY_CODE:
+        raise ValidationFailed(f"不支持的指标:{kpi}")
+    lower_is_better = kpi in ("overdue", "unsatisfied", "returned", "reopened", "extended", "duplicates", "chases")
+    rows = [r for r in kpi_table(user, start=start, end=end, group_by=group_by) if r["key"] is not None]
+    with_value = sorted((r for r in rows if r[kpi]["value"] is not None),
+                        key=lambda r: (r[kpi]["value"] if lower_is_better else -r[kpi]["value"], r["label"]))
+    ranked = with_value + [r for r in rows if r[kpi]["value"] is None]
+    for position, row in enumerate(ranked, start=1):
+        row["rank"] = position if row[kpi]["value"] is not None else None
+    return ranked
+
+
+def monthly_trend(user: User, *, months: int = 12, today: date | None = None) -> list[dict]:
+    """三率 per month for the last `months` months (by 受理 month), one grouped query."""
+    today = today or timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    low, _ = _bounds(first, today)
+    aggregates = {"cases": Count("id")}
+    for kpi in KPIS:
+        aggregates.update(kpi.aggregates())
+    rows = (policy.visible_cases(user).filter(registered_at__gte=low)
+            .annotate(month=TruncMonth("registered_at", tzinfo=timezone.get_current_timezone()))
+            .values("month").annotate(**aggregates).order_by("month"))
+    return [{**_shape({"key": r["month"].strftime("%Y-%m"), "label": r["month"].strftime("%Y-%m"), **r}),
+             "month": r["month"].strftime("%Y-%m")} for r in rows]

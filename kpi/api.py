@@ -1,0 +1,49 @@
+"""KPI API: definitions, tables by group, rankings and period-over-period change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from chengyun.errors import ValidationFailed
+
+from . import selectors
+from .definitions import KPIS
+
+router = Router(tags=["考核指标"])
+Group = Literal["department", "neighbourhood", "grid", "category", "category_parent", "source"]
+
+
+class Period(Schema):
+    start: date
+    end: date
+    group_by: Group | None = None
+
+
+def _checked(period: Period) -> Period:
+    if period.end < period.start:
+        raise ValidationFailed("结束日期不能早于开始日期")
+    if (period.end - period.start).days > 366 * 3:
+        raise ValidationFailed("统计区间不能超过三年")
+    return period
+
+
+@router.get("/definitions", summary="指标定义")
+def definitions(request: HttpRequest):
+    return [{"code": k.code, "name": k.name, "definition": k.definition, "rate": k.denominator is not None} for k in KPIS]
+
+
+@router.get("/table", summary="指标表(可分组)")
+def table(request: HttpRequest, period: Query[Period]):
+    period = _checked(period)
+    return selectors.kpi_compare(request.user, start=period.start, end=period.end, group_by=period.group_by)
+
+
+@router.get("/ranking", summary="排名")
+def ranking(request: HttpRequest, period: Query[Period], kpi: str = "satisfied"):
+    period = _checked(period)
+    return selectors.kpi_ranking(request.user, start=period.start, end=period.end, kpi=kpi,
+                                 group_by=period.group_by or "department")

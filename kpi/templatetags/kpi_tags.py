@@ -1,0 +1,8 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def kpi_value(row: dict, code: str):
+    return row[code]["value"]

@@ -1,0 +1,111 @@
+"""社区大脑: the centre's big screen and the leaders' page, and Excel exports of KPI tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from cases import policy, queues
+from chengyun.errors import ValidationFailed
+
+from . import selectors
+from .definitions import KPIS
+
+RATE_CODES = ("sign_on_time", "first_contact", "handled_on_time", "solved", "satisfied")
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else today.replace(day=1)
+        end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else today
+    except ValueError:
+        raise ValidationFailed("日期格式不正确,应为 YYYY-MM-DD") from None
+    if end < start:
+        raise ValidationFailed("结束日期不能早于开始日期")
+    if (end - start).days > 366 * 3:
+        raise ValidationFailed("统计区间不能超过三年")
+    return start, end
+
+
+def hotspots(user, *, start: date, end: date, limit: int = 10) -> dict:
+    low, high = selectors._bounds(start, end)
+    cases = policy.visible_cases(user).filter(registered_at__gte=low, registered_at__lte=high)
+    return {
+        "estates": list(cases.exclude(estate=None).values("estate__name", "neighbourhood__name")
+                        .annotate(n=Count("id")).order_by("-n", "estate__name")[:limit]),
+        "addresses": list(cases.exclude(address="").values("address").annotate(n=Count("id")).filter(n__gte=2)
+                          .order_by("-n", "address")[:limit]),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        start, end = _period(request)
+    except ValidationFailed as exc:
+        return render(request, "kpi/dashboard.html", {"error": exc.message}, status=422)
+    user = request.user
+    street = selectors.kpi_table(user, start=start, end=end)[0]
+    ranking = selectors.kpi_ranking(user, start=start, end=end, kpi="satisfied")
+    trend = selectors.monthly_trend(user)
+    by_category = selectors.kpi_table(user, start=start, end=end, group_by="category_parent")
+    by_source = selectors.kpi_table(user, start=start, end=end, group_by="source")
+    charts = {
+        "trend": {"months": [r["month"] for r in trend],
+                  "series": [{"name": k.name, "data": [_pct(r[k.code]["value"]) for r in trend]}
+                             for k in KPIS if k.code in ("first_contact", "handled_on_time", "satisfied")]},
+        "category": [{"name": r["label"], "value": r["cases"]} for r in by_category],
+        "source": [{"name": r["label"], "value": r["cases"]} for r in by_source],
+    }
+    context = {
+        "start": start, "end": end, "street": street, "ranking": ranking, "overview": queues.street_overview(user),
+        "rates": [(k, street[k.code]) for k in KPIS if k.code in RATE_CODES],
+        "counts": [(k, street[k.code]) for k in KPIS if k.code not in RATE_CODES],
+        "hotspots": hotspots(user, start=start, end=end), "charts": json.dumps(charts, ensure_ascii=False),
+        "by_category": by_category, "by_source": by_source, "wall": request.GET.get("wall") == "1",
+        "kpis": KPIS,
+    }
+    return render(request, "kpi/dashboard.html", context)
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+@login_required
+def kpi_export(request: HttpRequest) -> HttpResponse:
+    """The KPI table as filtered (period and grouping) in Excel."""
+    from openpyxl import Workbook
+
+    try:
+        start, end = _period(request)
+        group_by = request.GET.get("group_by") or None
+        rows = selectors.kpi_table(request.user, start=start, end=end, group_by=group_by)
+    except ValidationFailed as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("考核指标")
+    sheet.append(["分组", "工单数", *[k.name for k in KPIS]])
+    for row in rows:
+        sheet.append([row["label"], row["cases"], *[_cell(row[k.code]["value"], k) for k in KPIS]])
+    audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="kpi_table",
+                 detail={"start": start.isoformat(), "end": end.isoformat(), "group_by": group_by})
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=kpi-{start}-{end}.xlsx"
+    workbook.save(response)
+    return response
+
+
+def _cell(value, kpi):
+    if value is None:
+        return ""
+    return f"{value * 100:.1f}%" if kpi.denominator is not None else value
