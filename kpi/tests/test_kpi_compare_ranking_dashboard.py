@@ -61,7 +61,7 @@ def test_dashboard_renders_figures_charts_and_wall_mode(street, two_departments)
     client.force_login(street.leader)
     page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02"}).content.decode()
     assert "社区大脑" in page and "满意率" in page and 'id="trend-chart"' in page and "vendor/echarts.min.js" in page
-    assert "静安物业" in page and "?department=" in page
+    assert "静安物业" in page and "?department=" in page and "source=patrol" in page
     wall = client.get("/dashboard/", {"wall": "1"}).content.decode()
     assert 'http-equiv="refresh"' in wall
     bad = client.get("/dashboard/", {"start": "2026-11-30", "end": "2026-11-01"})
