@@ -29,7 +29,8 @@ class CaseEventInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
-    list_display = ["number", "title", "source", "category", "neighbourhood", "lead_department", "state", "registered_at"]
+    list_display = ["number", "title", "source", "category", "neighbourhood", "lead_department", "state",
+                    "registered_at"]
     list_filter = ["state", "source", "neighbourhood", "is_overdue"]
     search_fields = ["number", "hotline_number", "title", "address"]
     # Personal data stays out of admin lists; the audited case page is the place to see it.

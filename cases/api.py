@@ -26,7 +26,9 @@ router = Router(tags=["工单"])
 
 
 class CaseIn(Schema):
-    source: Literal[tuple(Source.values)] = Field(..., description="来源:" + "、".join(f"{v}={lbl}" for v, lbl in Source.choices))
+    source: Literal[tuple(Source.values)] = Field(
+        ..., description="来源:" + "、".join(f"{v}={lbl}" for v, lbl in Source.choices)
+    )
     title: str = Field("", max_length=120)
     content: str = Field(..., min_length=1, max_length=5000)
     category_id: int | None = None
@@ -169,7 +171,9 @@ def case_list(request: HttpRequest, filters: Query[CaseListQuery]):
 
 
 @router.post("", response={201: CaseOut, 200: CaseOut}, summary="受理:新建工单(支持 Idempotency-Key)")
-def case_create(request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def case_create(
+    request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 100:
         raise ValidationFailed("Idempotency-Key 长度须为 1–100 个字符", details={"field": "Idempotency-Key"})
     category = _get(Category, payload.category_id, "类别")
@@ -193,7 +197,8 @@ def case_detail(request: HttpRequest, case_id: str):
 def case_events(request: HttpRequest, case_id: str):
     case = selectors.case_get(request.user, case_id)
     return [
-        {"id": e.pk, "action": e.action, "action_label": TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action,
+        {"id": e.pk, "action": e.action,
+         "action_label": TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action,
          "actor": str(e.actor), "at": e.at, "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
          "payload": e.payload}
         for e in selectors.case_events(request.user, case)
@@ -328,7 +333,8 @@ ACTION_ENDPOINTS: dict[str, tuple[str, type[Schema], Callable[..., Any]]] = {
     "suspend": ("suspend", SuspendIn, lambda r, c, b: services.case_suspend(
         actor=r.user, case=c, plan=b.plan, review_date=b.review_date)),
     "resume": ("resume", NoteIn, lambda r, c, b: services.case_resume(actor=r.user, case=c, note=b.note)),
-    "verify": ("verify", VerifyIn, lambda r, c, b: services.case_verify(actor=r.user, case=c, fixed=b.fixed, note=b.note)),
+    "verify": ("verify", VerifyIn,
+               lambda r, c, b: services.case_verify(actor=r.user, case=c, fixed=b.fixed, note=b.note)),
 }
 
 

@@ -53,15 +53,21 @@ class Case(models.Model):
     hotline_number = models.CharField("热线工单号", max_length=40, blank=True, db_index=True)
     title = models.CharField("标题", max_length=120)
     content = models.TextField("诉求内容")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="类别")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="类别"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="居民区"
     )
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="小区")
-    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="网格")
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="小区"
+    )
+    grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="网格"
+    )
     # Personal data of the 诉求人: masked for roles without need, every unmasked view audited.
     citizen_name = models.CharField("诉求人", max_length=50, blank=True)
     citizen_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -130,7 +136,9 @@ class Assignment(models.Model):
         CO = "co", "协办"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments", verbose_name="工单")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments", verbose_name="单位")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="assignments", verbose_name="单位"
+    )
     role = models.CharField("角色", max_length=10, choices=Role.choices)
     assigned_at = models.DateTimeField("派单时间")
     reported_at = models.DateTimeField("反馈时间", null=True, blank=True)
@@ -159,11 +167,16 @@ class Request(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField("理由")
     requested_deadline = models.DateTimeField("申请延至", null=True, blank=True)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="requests", verbose_name="申请单位")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="requests", verbose_name="申请单位"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
     requested_at = models.DateTimeField("申请时间")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="审核人",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_reason = models.TextField("审核意见", blank=True)
@@ -187,7 +200,9 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="工单")
     action = models.CharField("操作", max_length=30, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_events", verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_events", verbose_name="操作人"
+    )
     at = models.DateTimeField("时间", db_index=True)
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20)

@@ -48,7 +48,8 @@ def can_view(user: User, case: Case) -> bool:
 def _department_share(user: User, case: Case) -> str | None:
     """'lead', 'co' or None: the user's department's active share in the case."""
     roles = set(
-        Assignment.objects.filter(case=case, department_id=user.department_id, active=True).values_list("role", flat=True)
+        Assignment.objects.filter(case=case, department_id=user.department_id, active=True)
+        .values_list("role", flat=True)
     )
     if Assignment.Role.LEAD in roles:
         return Assignment.Role.LEAD
@@ -79,8 +80,11 @@ def mask_name(name: str) -> str:
 
 def mask_phone(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
-    if len(digits) >= 7:
+    if len(digits) >= 11:  # mobile, or landline with its area code: 138****1234, 021****1234
         return f"{digits[:3]}****{digits[-4:]}"
+    # A local landline (7–8 digits) keeps its last four only: first three plus last four would be the whole number.
+    if len(digits) >= 7:
+        return f"****{digits[-4:]}"
     return "****" if phone else ""
 
 

@@ -68,7 +68,8 @@ def case_get(user: User, pk: int | str) -> Case:
     lookup = Q(number=pk) if isinstance(pk, str) and not pk.isdigit() else Q(pk=int(pk))
     case = (
         policy.visible_cases(user)
-        .select_related("category__parent", "neighbourhood", "grid", "estate", "lead_department", "created_by", "master")
+        .select_related("category__parent", "neighbourhood", "grid", "estate", "lead_department", "created_by",
+                        "master")
         .filter(lookup)
         .first()
     )

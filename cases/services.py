@@ -135,7 +135,8 @@ def validate_phone(phone: str) -> str:
     if compact.startswith("+86"):
         compact = compact[3:]
     if compact and not (MOBILE_RE.match(compact) or LANDLINE_RE.match(compact)):
-        raise ValidationFailed("联系电话格式不正确:请填写11位手机号或固定电话(如 021-62481234)", details={"field": "citizen_phone"})
+        raise ValidationFailed("联系电话格式不正确:请填写11位手机号或固定电话(如 021-62481234)",
+                               details={"field": "citizen_phone"})
     return compact
 
 
@@ -179,10 +180,11 @@ def _new_case(
         place = (gazetteer or Gazetteer.load()).lookup(address)
         if place:
             estate, neighbourhood, grid = place.estate, place.neighbourhood, grid or place.grid
-    if grid is not None and neighbourhood is None:
-        neighbourhood = grid.neighbourhood
     if actor.role == Role.GRID and grid is None:
         grid = actor.grid
+    # After the 网格员's default grid, so a patrol report at an unknown address still gets its 居民区.
+    if grid is not None and neighbourhood is None:
+        neighbourhood = grid.neighbourhood
     return Case(
         source=source, hotline_number=(hotline_number or "").strip(), title=title, content=content,
         category=category, address=(address or "").strip(), latitude=latitude, longitude=longitude,
@@ -259,7 +261,8 @@ def _set_deadlines(case: Case, now: datetime) -> None:
     category = case.category
     case.dispatched_at = now
     case.sign_deadline = add_working_hours(now, category.sign_hours)
-    contact_hours = category.urgent_first_contact_hours if case.urgency == Urgency.URGENT else category.first_contact_hours
+    urgent = case.urgency == Urgency.URGENT
+    contact_hours = category.urgent_first_contact_hours if urgent else category.first_contact_hours
     case.first_contact_deadline = add_working_hours(now, contact_hours)
     case.handle_deadline = add_working_days(now, category.handle_days)
     case.signed_at = case.first_contact_at = case.handled_at = None
@@ -676,7 +679,8 @@ def case_merge(*, actor: User, case: Case, master: Case, note: str = "") -> Case
 def case_suspend(*, actor: User, case: Case, plan: str, review_date: date) -> Case:
     """挂账: a long-term hard case with a plan and a review date."""
     plan = _require(plan, "挂账处置计划")
-    if review_date is None or review_date <= clock.now().date():
+    # Today in Shanghai: clock.now() is UTC outside tests, and before 08:00 its date is still yesterday's.
+    if review_date is None or review_date <= timezone.localdate(clock.now()):
         raise ValidationFailed("复查日期须晚于今天", details={"field": "review_date"})
 
     def change(c: Case) -> None:
@@ -750,11 +754,18 @@ def sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 continue
 
             def change(c: Case) -> None:
+                # Re-checked under the row lock: since the query the case may have been signed (urge is allowed
+                # in every open state, so the table would not stop it) or escalated by a concurrent sweep.
+                if c.state != State.DISPATCHED or c.sign_escalated:
+                    raise Conflict("工单已签收或已自动督办", code="already_escalated")
                 c.sign_escalated = True
                 c.urge_count += 1
 
-            _perform(actor=system, case=case, action="urge", change=change,
-                     note=f"工单超过签收时限仍未签收,系统自动督办({case.lead_department})",
-                     payload={"automatic": True, "reason": "unsigned", "sign_deadline": _iso(case.sign_deadline)})
+            try:
+                _perform(actor=system, case=case, action="urge", change=change,
+                         note=f"工单超过签收时限仍未签收,系统自动督办({case.lead_department})",
+                         payload={"automatic": True, "reason": "unsigned", "sign_deadline": _iso(case.sign_deadline)})
+            except Conflict:
+                continue
             counts["escalated"] += 1
     return counts

@@ -41,7 +41,7 @@ CENTRE = {R.DISPATCHER, R.ADMIN}
 TRANSITIONS: dict[str, Transition] = {
     tr.action: tr
     for tr in [
-        #  action               label       from states                       roles                                     → to
+        #  action               label       from states                       roles                                → to
         t("register", "受理", {""}, {R.INTAKE, R.DISPATCHER, R.GRID, R.CADRE, R.ADMIN, R.SYSTEM}, S.REGISTERED),
         t("dispatch", "派单", {S.REGISTERED}, CENTRE | {R.SYSTEM}, S.DISPATCHED),
         t("sign", "签收", {S.DISPATCHED}, {R.HANDLER}, S.SIGNED),

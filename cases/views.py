@@ -75,14 +75,12 @@ def can_register(user) -> bool:
 # --- list --------------------------------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-def case_list(request: HttpRequest) -> HttpResponse:
+def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, selectors.CaseFilters]:
+    """The filter form of a list page and the filters it yields (valid fields filter even if another is wrong)."""
     form = CaseFilterForm(request.GET or None)
     data: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()
-        # Valid fields still filter when another one is wrong; the wrong one is named above the table.
         data = form.cleaned_data
     filters = selectors.CaseFilters(
         q=data.get("q") or "", state=data.get("state") or "", source=data.get("source") or "",
@@ -90,6 +88,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         department=_pk(data.get("department")), overdue=bool(data.get("overdue")),
         registered_from=data.get("registered_from"), registered_to=data.get("registered_to"),
     )
+    return form, filters
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    form, filters = filters_from_request(request)
     page = Paginator(selectors.case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
         case.deadline_status = selectors.deadline_status(case)

@@ -15,14 +15,20 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record
 from chengyun.errors import DomainError, ValidationFailed
-from org.models import Department, Role
+from org.models import AddressRange, Department, Role
 from org.selectors import place_for_address, responsibility_for
 
 from . import queues, selectors, services
 from .forms import CaseRegisterForm
-from .models import Case, Source
+from .models import Case, Source, State
 
 PAGE = 20
+
+
+def address_options() -> list[tuple[str, str]]:
+    """Gazetteer entries for the address field's autocomplete: (value typed, label shown)."""
+    return [(f"{r.road}{r.first}{r.kind}", f"{r.estate.name} · {r.road}{r.first}–{r.last}{r.kind}")
+            for r in AddressRange.objects.select_related("estate").order_by("road", "first")]
 
 
 def _page(request: HttpRequest, qs, name: str = "page"):
@@ -39,12 +45,17 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """The home page: what this role must do now."""
     role = request.user.role
     if role == Role.DISPATCHER or role == Role.ADMIN:
-        page = _page(request, queues.queue_to_dispatch(request.user))
+        from .views import filters_from_request
+
+        form, filters = filters_from_request(request)
+        filters.state, filters.overdue = "", False  # the queue is 待派单 by definition
+        waiting = selectors.case_list(request.user, filters).filter(state=State.REGISTERED).order_by("registered_at", "id")
+        page = _page(request, waiting)
         for case in page:
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             case.suggested = rule.lead_department if rule else None
         return render(request, "workbench/dispatcher.html", {
-            "page": page, "requests": queues.queue_requests(request.user)[:50],
+            "page": page, "form": form, "requests": queues.queue_requests(request.user)[:50],
             "departments": Department.objects.filter(is_active=True).order_by("kind", "name")})
     if role == Role.HANDLER:
         return render(request, "workbench/handler.html", {"page": _page(request, queues.queue_department(request.user))})
@@ -60,9 +71,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if role in (Role.GRID, Role.CADRE):
         return render(request, "workbench/grid.html", {
             "form": CaseRegisterForm(initial={"source": Source.PATROL if role == Role.GRID else Source.VISIT}),
+            "address_options": address_options(),
             "page": _page(request, queues.queue_to_verify(request.user))})
     return render(request, "workbench/intake.html", {
-        "form": CaseRegisterForm(initial={"source": Source.HOTLINE}),
+        "form": CaseRegisterForm(initial={"source": Source.HOTLINE}), "address_options": address_options(),
         "recent": selectors.case_list(request.user).filter(created_by=request.user)[:10]})
 
 
@@ -86,6 +98,7 @@ def quick_register(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"工单 {case.number} 已受理")
             return redirect("workbench")
     context = {"form": form, "page": _page(request, queues.queue_to_verify(request.user)),
+               "address_options": address_options(),
                "recent": selectors.case_list(request.user).filter(created_by=request.user)[:10]}
     return render(request, template, context, status=422)
 

@@ -1,158 +1,178 @@
-"""Every action × every state × every role, driven from the transition table itself.
+"""Every action × every state × every role, generated from cases.transitions.TRANSITIONS itself.
 
-Allowed (role in roles, state in sources) succeeds; a role outside the row is refused with 403 and a state outside
-it with 409, and a refused call changes nothing: not the state, not the version, not the event count.
+For each (action, state) one case is driven into the state through the services; then every actor tries the action
+inside a savepoint that is rolled back afterwards. The table decides the outcome:
+- role not in the row's roles → PermissionDenied (403);
+- role allowed, state not in the row's sources → TransitionNotAllowed (409);
+- both allowed → success (one new event, the row's target state), unless the actor is out of scope (handler of a
+  department without a share in the case, or a co-handler on a lead-only action) → PermissionDenied.
+A refused call changes nothing. The guarded `case_available_actions` offers exactly the actions that succeed.
 """
 
-import inspect
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
-from cases import policy, services
-from cases.models import Case, State
-from cases.transitions import TRANSITIONS
-from chengyun import clock
-from chengyun.errors import PermissionDenied, TransitionNotAllowed
-from org.models import Role
+from cases import services
+from cases.models import Case, CaseEvent, State
+from cases.selectors import case_available_actions
+from cases.transitions import TRANSITIONS, Transition
+from chengyun.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from org.models import Role, User
 from org.services import system_user
+
+from .helpers import CHINESE, case_in_state, in_days
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
+# Valid arguments for every action: a refusal can only come from the table, the scope or the guards.
+CALLS: dict[str, Callable[[Any, User, Case], Any]] = {
+    "dispatch": lambda s, a, c: services.case_dispatch(actor=a, case=c, lead_department=s.department),
+    "sign": lambda s, a, c: services.case_sign(actor=a, case=c),
+    "request_return": lambda s, a, c: services.case_request_return(actor=a, case=c, reason="不属于本单位"),
+    "approve_return": lambda s, a, c: services.case_approve_return(actor=a, case=c, reason="同意退单"),
+    "reject_return": lambda s, a, c: services.case_reject_return(actor=a, case=c, reason="属地管理,应由你单位处置"),
+    "record_first_contact": lambda s, a, c: services.case_record_first_contact(actor=a, case=c, method="phone",
+                                                                               outcome="已电话联系"),
+    "add_progress": lambda s, a, c: services.case_add_progress(actor=a, case=c, note="已到现场查看"),
+    "co_report": lambda s, a, c: services.case_co_report(actor=a, case=c, report="已配合清理"),
+    "request_extension": lambda s, a, c: services.case_request_extension(actor=a, case=c, reason="需协调施工",
+                                                                         extra_days=2),
+    "approve_extension": lambda s, a, c: services.case_approve_extension(actor=a, case=c, reason="同意"),
+    "reject_extension": lambda s, a, c: services.case_reject_extension(actor=a, case=c, reason="时限内可完成"),
+    "finish": lambda s, a, c: services.case_finish(actor=a, case=c, result="已清理完毕"),
+    "callback": lambda s, a, c: services.case_callback(actor=a, case=c, satisfaction="satisfied", solved=True,
+                                                       first_contacted=True),
+    "reopen": lambda s, a, c: services.case_reopen(actor=a, case=c, reason="回访不满意,重新处置"),
+    "close": lambda s, a, c: services.case_close(actor=a, case=c, reason="已向诉求人解释"),
+    "urge": lambda s, a, c: services.case_urge(actor=a, case=c, note="请加快办理"),
+    "respond_urge": lambda s, a, c: services.case_respond_urge(actor=a, case=c, note="已加派人员"),
+    "chase": lambda s, a, c: services.case_chase(actor=a, case=c, note="诉求人再次来电"),
+    "merge": lambda s, a, c: services.case_merge(actor=a, case=c, master=s.new_case(title="主工单")),
+    "suspend": lambda s, a, c: services.case_suspend(actor=a, case=c, plan="挂账推进", review_date=in_days(30)),
+    "resume": lambda s, a, c: services.case_resume(actor=a, case=c, note="恢复处置"),
+    "attach": lambda s, a, c: services.case_attach(actor=a, case=c, upload=SimpleUploadedFile("现场.png", PNG)),
+    "verify": lambda s, a, c: services.case_verify(actor=a, case=c, fixed=True, note="现场已清理"),
+    "sensor_alarm": lambda s, a, c: services.case_record_sensor(actor=a, case=c, alarm=True, note="再次报警",
+                                                                payload={"level": 12}),
+    "sensor_normal": lambda s, a, c: services.case_record_sensor(actor=a, case=c, alarm=False, note="恢复正常",
+                                                                 payload={"level": 0}),
+    "mark_overdue": lambda s, a, c: services.case_mark_overdue(actor=a, case=c),
+}
+ACTIONS = [action for action in TRANSITIONS if action != "register"]
 
-def build(street, state: str) -> Case:
-    if state == State.REGISTERED:
-        return street.new_case()
-    if state == State.DISPATCHED:
-        return street.dispatched_case()
-    if state == State.RETURN_REQUESTED:
-        case = street.dispatched_case()
-        services.case_request_return(actor=street.handler, case=case, reason="不属于本单位")
-        return case
-    if state == State.SIGNED:
-        return street.signed_case()
-    if state == State.HANDLING:
-        return street.handling_case()
-    if state == State.SUSPENDED:
-        case = street.handling_case()
-        return services.case_suspend(actor=street.dispatcher, case=case, plan="历史遗留,挂账推进",
-                                     review_date=(clock.now() + timedelta(days=30)).date())
-    if state == State.HANDLED:
-        return street.handled_case()
-    if state == State.CALLED_BACK:
-        return street.called_back_case("unsatisfied")
-    if state == State.CLOSED:
-        return services.case_close(actor=street.callback, case=street.called_back_case(), reason="")
-    if state == State.MERGED:
-        master = street.new_case()
-        return services.case_merge(actor=street.dispatcher, case=street.new_case(), master=master)
-    raise AssertionError(state)
+
+def actors(street) -> dict[str, User]:
+    """One in-scope user per role, plus the handler side's co-handler and outsider."""
+    return {
+        "admin": street.admin, "intake": street.intake, "dispatcher": street.dispatcher,
+        "handler": street.handler, "co_handler": street.co_handler, "handler_other": street.handler_other,
+        "callback": street.callback, "leader": street.leader, "grid": street.grid_user, "cadre": street.cadre,
+        "system": system_user(),
+    }
+
+
+def expected_refusal(transition: Transition, state: str, who: str, actor: User) -> type[DomainError] | None:
+    if actor.role not in transition.roles:
+        return PermissionDenied
+    if state not in transition.sources:
+        return TransitionNotAllowed
+    # Scope, worked out here rather than asked of cases.policy: only a dispatched case has departments, the
+    # co-handler acts only where the row allows it, and the outsider's department never has a share.
+    has_share = state != State.REGISTERED
+    if who == "handler" and not has_share:
+        return PermissionDenied
+    if who == "co_handler" and not (has_share and transition.co_handler_allowed):
+        return PermissionDenied
+    if who == "handler_other":
+        return PermissionDenied
+    return None
+
+
+def row(case: Case) -> tuple:
+    """The case row and its event count: a refused call must leave both as they were."""
+    return Case.objects.values().get(pk=case.pk), CaseEvent.objects.filter(case_id=case.pk).count()
 
 
 def prepare(street, action: str, case: Case) -> None:
-    """Make the action's own precondition true where the state allows it, so only the table decides."""
-    if action in ("approve_extension", "reject_extension") and case.state in (State.SIGNED, State.HANDLING):
+    """Satisfy the action's own guard (a pending request, an urge), so only table and scope decide."""
+    if action in ("approve_extension", "reject_extension") and case.state in TRANSITIONS["request_extension"].sources:
         services.case_request_extension(actor=street.handler, case=case, reason="需协调施工", extra_days=2)
     if action == "respond_urge" and case.state in TRANSITIONS["urge"].sources:
-        services.case_urge(actor=street.leader, case=case, note="请加快")
+        services.case_urge(actor=street.leader, case=case, note="请加快办理")
 
 
-def perform(street, action: str, actor, case: Case):
-    call = {
-        "dispatch": lambda: services.case_dispatch(actor=actor, case=case, lead_department=street.department),
-        "sign": lambda: services.case_sign(actor=actor, case=case),
-        "request_return": lambda: services.case_request_return(actor=actor, case=case, reason="不属于本单位"),
-        "approve_return": lambda: services.case_approve_return(actor=actor, case=case, reason="同意"),
-        "reject_return": lambda: services.case_reject_return(actor=actor, case=case, reason="属地管理"),
-        "record_first_contact": lambda: services.case_record_first_contact(actor=actor, case=case, method="phone",
-                                                                           outcome="已联系"),
-        "add_progress": lambda: services.case_add_progress(actor=actor, case=case, note="现场处置中"),
-        "co_report": lambda: services.case_co_report(actor=actor, case=case, report="已配合"),
-        "request_extension": lambda: services.case_request_extension(actor=actor, case=case, reason="需协调",
-                                                                     extra_days=2),
-        "approve_extension": lambda: services.case_approve_extension(actor=actor, case=case, reason="同意"),
-        "reject_extension": lambda: services.case_reject_extension(actor=actor, case=case, reason="不同意"),
-        "finish": lambda: services.case_finish(actor=actor, case=case, result="已处理"),
-        "callback": lambda: services.case_callback(actor=actor, case=case, satisfaction="satisfied", solved=True,
-                                                   first_contacted=True),
-        "reopen": lambda: services.case_reopen(actor=actor, case=case, reason="回访不满意"),
-        "close": lambda: services.case_close(actor=actor, case=case, reason="已解释"),
-        "urge": lambda: services.case_urge(actor=actor, case=case, note="请加快"),
-        "respond_urge": lambda: services.case_respond_urge(actor=actor, case=case, note="已加派人员"),
-        "chase": lambda: services.case_chase(actor=actor, case=case, note="再次来电"),
-        "merge": lambda: services.case_merge(actor=actor, case=case, master=street.new_case()),
-        "suspend": lambda: services.case_suspend(actor=actor, case=case, plan="挂账",
-                                                 review_date=(clock.now() + timedelta(days=30)).date()),
-        "resume": lambda: services.case_resume(actor=actor, case=case, note="恢复处置"),
-        "attach": lambda: services.case_attach(actor=actor, case=case, upload=SimpleUploadedFile("a.png", PNG)),
-        "sensor_alarm": lambda: services.case_record_sensor(actor=actor, case=case, alarm=True, note="再次报警",
-                                                            payload={}),
-        "sensor_normal": lambda: services.case_record_sensor(actor=actor, case=case, alarm=False, note="恢复",
-                                                             payload={}),
-        "mark_overdue": lambda: services.case_mark_overdue(actor=actor, case=case),
-        "verify": lambda: services.case_verify(actor=actor, case=case, fixed=True, note="现场已清理"),
-    }[action]
-    return call()
+def test_every_action_of_the_table_has_a_call_here():
+    # A new row in the table without a call here fails instead of going untested.
+    assert set(CALLS) == set(ACTIONS)
 
 
-def actors(street) -> dict[str, object]:
-    return {Role.ADMIN: street.admin, Role.INTAKE: street.intake, Role.DISPATCHER: street.dispatcher,
-            Role.HANDLER: street.handler, Role.CALLBACK: street.callback, Role.LEADER: street.leader,
-            Role.GRID: street.grid_user, Role.CADRE: street.cadre, Role.SYSTEM: system_user()}
-
-
-def test_every_action_of_the_table_has_a_call_here(street):
-    # A new row in the table without a call in perform() fails here instead of being silently untested.
-    source = inspect.getsource(perform)
-    assert [a for a in TRANSITIONS if a != "register" and f'"{a}"' not in source] == []
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_every_role_and_state_appears_in_the_table():
+    assert set().union(*(t.roles for t in TRANSITIONS.values())) == set(Role.values)
+    targets = {t.to for t in TRANSITIONS.values() if t.to}
+    assert targets | {State.REGISTERED} == set(State.values)
 
 
 @pytest.mark.parametrize("state", State.values)
-@pytest.mark.parametrize("action", [a for a in TRANSITIONS if a != "register"])
+@pytest.mark.parametrize("action", ACTIONS)
 def test_action_in_state_by_every_role(street, action, state):
     transition = TRANSITIONS[action]
-    refused_case = build(street, state)
-    for role, actor in actors(street).items():
-        allowed = role in transition.roles and state in transition.sources
-        if allowed and not policy.scope_allows(actor, refused_case, transition):
-            # e.g. a handler and a case not (yet) dispatched to its department: scope refuses, nothing changes.
-            before = (refused_case.state, refused_case.version)
-            with pytest.raises(PermissionDenied):
-                perform(street, action, actor, refused_case)
-            refused_case.refresh_from_db()
-            assert (refused_case.state, refused_case.version) == before
-            continue
-        if allowed:
-            case = build(street, state)
-            prepare(street, action, case)
-            perform(street, action, actor, case)
-            case.refresh_from_db()
-            assert case.state == transition.target(state), (action, state, role)
-            assert case.events.order_by("-at", "-id").first().action == action
-            continue
-        before = (refused_case.state, refused_case.version, refused_case.events.count())
-        expected = PermissionDenied if role not in transition.roles else TransitionNotAllowed
-        with pytest.raises(expected):
-            perform(street, action, actor, refused_case)
-        refused_case.refresh_from_db()
-        assert (refused_case.state, refused_case.version, refused_case.events.count()) == before, (action, state, role)
+    case = case_in_state(street, state)
+    prepare(street, action, case)
+    before = row(case)
+    for who, actor in actors(street).items():
+        fresh = Case.objects.get(pk=case.pk)
+        offered = transition in case_available_actions(actor, fresh)
+        error = expected_refusal(transition, state, who, actor)
+        savepoint = transaction.savepoint()
+        try:
+            if error is not None:
+                with pytest.raises(error) as info:
+                    CALLS[action](street, actor, fresh)
+                assert CHINESE.search(info.value.message)
+                assert row(fresh) == before, (action, state, who)
+                assert not offered, (action, state, who)
+                continue
+            CALLS[action](street, actor, fresh)
+            fresh.refresh_from_db()
+            assert fresh.state == transition.target(state), (action, state, who)
+            assert fresh.version == before[0]["version"] + 1
+            new = CaseEvent.objects.filter(case=fresh).order_by("pk")[before[1]:]
+            assert [(e.action, e.actor_id, e.from_state, e.to_state) for e in new] == [
+                (action, actor.pk, state, transition.target(state))
+            ], (action, state, who)
+            assert offered, (action, state, who)
+        finally:
+            transaction.savepoint_rollback(savepoint)
 
 
 @pytest.mark.parametrize("role", Role.values)
-def test_register_is_open_to_its_roles_only(street, role):
-    actor = actors(street)[role]
+def test_register_is_open_to_the_roles_of_its_row_only(street, role):
+    actor = system_user() if role == Role.SYSTEM else next(u for u in actors(street).values() if u.role == role)
     if role in TRANSITIONS["register"].roles:
         case = street.new_case(actor=actor)
-        assert case.state == State.REGISTERED and case.events.get().actor == actor
+        event = case.events.get()
+        assert (case.state, event.action, event.actor, event.from_state) == (State.REGISTERED, "register", actor, "")
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as error:
             street.new_case(actor=actor)
-        assert not Case.objects.exists()
+        assert error.value.status == 403
+        assert not Case.objects.exists() and not CaseEvent.objects.exists()
+
+
+def test_refusals_map_to_403_and_409(street):
+    case = case_in_state(street, State.DISPATCHED)
+    with pytest.raises(PermissionDenied) as forbidden:
+        services.case_sign(actor=street.dispatcher, case=case)
+    with pytest.raises(TransitionNotAllowed) as wrong_state:
+        services.case_finish(actor=street.handler, case=case, result="已处理")
+    assert (forbidden.value.status, wrong_state.value.status) == (403, 409)
+    assert wrong_state.value.details == {"state": State.DISPATCHED, "action": "finish"}
+    assert "已派单" in wrong_state.value.message and "办结" in wrong_state.value.message

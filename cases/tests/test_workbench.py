@@ -113,3 +113,17 @@ def test_grid_workbench_lists_handled_cases_to_verify(client, street):
     handled = street.handled_case()
     html = page(client, street.grid_user)
     assert "巡查上报" in html and handled.number in html
+
+
+def test_intake_address_field_offers_the_gazetteer(client, street):
+    html = page(client, street.intake)
+    assert 'list="address-options"' in html and '<option value="愚园路100弄">愚园小区 · 愚园路100–168弄</option>' in html
+
+
+def test_dispatcher_queue_filters_by_neighbourhood_and_keeps_only_waiting_cases(client, street):
+    here = street.new_case()
+    there = street.new_case(address="新闸路900号", neighbourhood=street.other_neighbourhood)
+    street.dispatched_case()
+    html = page(client, street.dispatcher, f"/?neighbourhood={street.neighbourhood.pk}&state=dispatched")
+    queue = html.split('id="bulk-dispatch"')[1]
+    assert here.number in queue and there.number not in queue and "共 1 件" in queue
