@@ -15,16 +15,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from chengyun import clock
 from chengyun.errors import DomainError, NotFound, ValidationFailed
 from org.models import Role
 from org.selectors import responsibility_for
 
-from . import selectors, services
+from . import policy, selectors, services
 from .api import ACTION_ENDPOINTS
 from .downloads import attachment_response
 from .forms import CaseFilterForm, CaseRegisterForm, action_fields, parse_action
@@ -312,3 +315,42 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     # Resolver404 carries the tried URL patterns, not a message for people.
     message = "" if exception is None or "Resolver404" in repr(exception) else str(exception)
     return not_found_page(request, message)
+
+
+EXPORT_LIMIT = 50000
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The case list as filtered on the page, in Excel; personal data as the role may see it, and audited."""
+    from openpyxl import Workbook
+
+    form, filters = filters_from_request(request)
+    cases = selectors.case_list(request.user, filters)
+    total = cases.count()
+    if total > EXPORT_LIMIT:
+        return HttpResponse(f"筛选结果共 {total} 件,超过单次导出上限 {EXPORT_LIMIT} 件,请缩小筛选范围",
+                            status=422, content_type="text/plain; charset=utf-8")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("工单")
+    sheet.append(["工单编号", "热线工单号", "来源", "标题", "类别", "地址", "居民区", "主办单位", "状态", "受理时间",
+                  "办结期限", "超时", "诉求人", "联系电话", "满意度"])
+    unmasked = policy.sees_personal_data(request.user, None)
+    for case in cases.iterator(chunk_size=2000):
+        person = selectors.masked_personal_data(case) if not unmasked else None
+        sheet.append([
+            case.number, case.hotline_number, case.get_source_display(),
+            case.title if unmasked else person.title, str(case.category or ""),
+            case.address if unmasked else person.address, str(case.neighbourhood or ""), str(case.lead_department or ""),
+            case.get_state_display(), timezone.localtime(case.registered_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(case.handle_deadline).strftime("%Y-%m-%d %H:%M") if case.handle_deadline else "",
+            "是" if case.is_overdue else "", case.citizen_name if unmasked else person.citizen_name,
+            case.citizen_phone if unmasked else person.citizen_phone, case.get_satisfaction_display() if case.satisfaction else "",
+        ])
+    audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="case_list",
+                 detail={"filters": request.GET.dict(), "rows": total, "personal_data": unmasked})
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename=cases.xlsx"
+    workbook.save(response)
+    return response
