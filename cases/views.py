@@ -24,6 +24,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from chengyun import clock
 from chengyun.errors import DomainError, NotFound, ValidationFailed
+from chengyun.excel import xlsx_response
 from org.models import Role
 from org.selectors import responsibility_for
 
@@ -350,7 +351,4 @@ def case_export(request: HttpRequest) -> HttpResponse:
         ])
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="case_list",
                  detail={"filters": request.GET.dict(), "rows": total, "personal_data": unmasked})
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename=cases.xlsx"
-    workbook.save(response)
-    return response
+    return xlsx_response(workbook, "cases.xlsx")

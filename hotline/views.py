@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record
 from chengyun.errors import DomainError
+from chengyun.excel import xlsx_response
 from org.models import Role
 
 from . import services
@@ -30,11 +31,6 @@ def _allowed(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _xlsx(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    workbook.save(response)
-    return response
 
 
 @login_required
@@ -106,7 +102,7 @@ def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk)
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="hotline_rejections",
                  object_id=job.pk)
-    return _xlsx(services.rejections_workbook(job), f"import-{job.pk}-errors.xlsx")
+    return xlsx_response(services.rejections_workbook(job), f"import-{job.pk}-errors.xlsx")
 
 
 @login_required
@@ -124,4 +120,4 @@ def export(request: HttpRequest) -> HttpResponse:
         return render(request, "hotline/export.html", {"error": exc.message}, status=exc.status)
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="hotline_export",
                  detail={"start": start.isoformat(), "end": end.isoformat()})
-    return _xlsx(workbook, f"12345-replies-{start}-{end}.xlsx")
+    return xlsx_response(workbook, f"12345-replies-{start}-{end}.xlsx")

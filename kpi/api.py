@@ -8,8 +8,6 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from chengyun.errors import ValidationFailed
-
 from . import selectors
 from .definitions import KPIS
 
@@ -24,10 +22,7 @@ class Period(Schema):
 
 
 def _checked(period: Period) -> Period:
-    if period.end < period.start:
-        raise ValidationFailed("结束日期不能早于开始日期")
-    if (period.end - period.start).days > 366 * 3:
-        raise ValidationFailed("统计区间不能超过三年")
+    selectors.check_period(period.start, period.end)
     return period
 
 

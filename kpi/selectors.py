@@ -27,6 +27,17 @@ GROUPS = {
 }
 
 
+MAX_PERIOD_DAYS = 366 * 3
+
+
+def check_period(start: date, end: date) -> None:
+    """What a person may ask for on the page and in the API: an ordered period of at most three years."""
+    if end < start:
+        raise ValidationFailed("结束日期不能早于开始日期")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise ValidationFailed("统计区间不能超过三年")
+
+
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     if end < start:
         raise ValidationFailed("结束日期不能早于开始日期")

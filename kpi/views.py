@@ -15,6 +15,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import policy, queues
 from chengyun.errors import ValidationFailed
+from chengyun.excel import xlsx_response
 
 from . import selectors
 from .definitions import KPIS
@@ -29,10 +30,7 @@ def _period(request: HttpRequest) -> tuple[date, date]:
         end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else today
     except ValueError:
         raise ValidationFailed("日期格式不正确,应为 YYYY-MM-DD") from None
-    if end < start:
-        raise ValidationFailed("结束日期不能早于开始日期")
-    if (end - start).days > 366 * 3:
-        raise ValidationFailed("统计区间不能超过三年")
+    selectors.check_period(start, end)
     return start, end
 
 
@@ -100,10 +98,7 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
         sheet.append([row["label"], row["cases"], *[_cell(row[k.code]["value"], k) for k in KPIS]])
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="kpi_table",
                  detail={"start": start.isoformat(), "end": end.isoformat(), "group_by": group_by})
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=kpi-{start}-{end}.xlsx"
-    workbook.save(response)
-    return response
+    return xlsx_response(workbook, f"kpi-{start}-{end}.xlsx")
 
 
 def _cell(value, kpi):
