@@ -6,14 +6,14 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/chengyun_test
 
-.PHONY: demo serve test test-sqlite test-pg lint bench browser clean
+.PHONY: demo fonts serve test test-sqlite test-pg lint bench browser clean
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed fonts
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo ""
@@ -23,11 +23,20 @@ demo: $(VENV)/.installed
 	@echo "  handler_jw 居委会处置人 | callback 回访员 | leader 领导 | grid 网格员 | cadre 居委干部"
 	CHENGYUN_INPROCESS_SCHEDULER=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Chinese PDFs need Debian's Noto CJK fonts and pango (WeasyPrint); install them when we can.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+fonts:
+	@if fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = "0" ]; then (apt-get install -y $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+		(apt-get update >/dev/null 2>&1 && apt-get install -y $(SYSTEM_PACKAGES) >/dev/null 2>&1)) || \
+		echo "fonts-noto-cjk could not be installed: PDF reports will lack Chinese glyphs"; \
+	else echo "not root: install fonts-noto-cjk for Chinese PDF reports"; fi
+
 # Browser tests need Debian's chromium; install it when we can, never fail the build because we can't.
-browser:
+browser: fonts
 	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = "0" ]; then (apt-get install -y chromium fonts-noto-cjk >/dev/null 2>&1 || \
-		(apt-get update >/dev/null 2>&1 && apt-get install -y chromium fonts-noto-cjk >/dev/null 2>&1)) || \
+	elif [ "$$(id -u)" = "0" ]; then (apt-get install -y chromium >/dev/null 2>&1 || \
+		(apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1)) || \
 		echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "not root: chromium not installed, browser tests will be skipped"; fi
 
