@@ -53,7 +53,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "kpi/dashboard.html", {"error": exc.message}, status=422)
     user = request.user
     street = selectors.kpi_table(user, start=start, end=end)[0]
-    ranking = selectors.kpi_ranking(user, start=start, end=end, kpi="satisfied")
+    # The department ranking is street-wide for everyone (figures only); its rows link to cases only where the
+    # user may see them, so a department head sees where it stands but not other departments' cases.
+    ranking = selectors.kpi_ranking(user, start=start, end=end, kpi="satisfied", street_wide=True)
+    for row in ranking:
+        row["linkable"] = user.role in policy.STREET_WIDE_ROLES or row["key"] == user.department_id
     trend = selectors.monthly_trend(user)
     by_category = selectors.kpi_table(user, start=start, end=end, group_by="category_parent")
     by_source = selectors.kpi_table(user, start=start, end=end, group_by="source")
@@ -104,4 +108,6 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
 def _cell(value, kpi):
     if value is None:
         return ""
-    return f"{value * 100:.1f}%" if kpi.denominator is not None else value
+    if kpi.unit == "rate":
+        return f"{value * 100:.1f}%"
+    return value
