@@ -139,3 +139,16 @@ def monthly_trend(user: User, *, months: int = 12, today: date | None = None) ->
             .values("month").annotate(**aggregates).order_by("month"))
     return [{**_shape({"key": r["month"].strftime("%Y-%m"), "label": r["month"].strftime("%Y-%m"), **r}),
              "month": r["month"].strftime("%Y-%m")} for r in rows]
+
+
+def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide: bool = False) -> dict:
+    """小区 with the most cases and addresses reported more than once in the period."""
+    low, high = _bounds(start, end)
+    scope = Case.objects.all() if street_wide else policy.visible_cases(user)
+    cases = scope.filter(registered_at__gte=low, registered_at__lte=high)
+    return {
+        "estates": list(cases.exclude(estate=None).values("estate__name", "neighbourhood__name")
+                        .annotate(n=Count("id")).order_by("-n", "estate__name")[:limit]),
+        "addresses": list(cases.exclude(address="").values("address").annotate(n=Count("id")).filter(n__gte=2)
+                          .order_by("-n", "address")[:limit]),
+    }

@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,17 +31,6 @@ def _period(request: HttpRequest) -> tuple[date, date]:
         raise ValidationFailed("日期格式不正确,应为 YYYY-MM-DD") from None
     selectors.check_period(start, end)
     return start, end
-
-
-def hotspots(user, *, start: date, end: date, limit: int = 10) -> dict:
-    low, high = selectors._bounds(start, end)
-    cases = policy.visible_cases(user).filter(registered_at__gte=low, registered_at__lte=high)
-    return {
-        "estates": list(cases.exclude(estate=None).values("estate__name", "neighbourhood__name")
-                        .annotate(n=Count("id")).order_by("-n", "estate__name")[:limit]),
-        "addresses": list(cases.exclude(address="").values("address").annotate(n=Count("id")).filter(n__gte=2)
-                          .order_by("-n", "address")[:limit]),
-    }
 
 
 @login_required
@@ -73,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "start": start, "end": end, "street": street, "ranking": ranking, "overview": queues.street_overview(user),
         "rates": [(k, street[k.code]) for k in KPIS if k.code in RATE_CODES],
         "counts": [(k, street[k.code]) for k in KPIS if k.code not in RATE_CODES],
-        "hotspots": hotspots(user, start=start, end=end), "charts": json.dumps(charts, ensure_ascii=False),
+        "hotspots": selectors.hotspots(user, start=start, end=end), "charts": json.dumps(charts, ensure_ascii=False),
         "by_category": by_category, "by_source": by_source, "wall": request.GET.get("wall") == "1",
         "kpis": KPIS,
     }
