@@ -49,8 +49,11 @@ def _ts(value: datetime | None) -> str:
     return "\\N" if value is None else value.isoformat()
 
 
-def generate(url: str, count: int) -> dict:
-    """Cases and events straight into PostgreSQL with COPY, shaped like the demo street over two years."""
+def generate(url: str, count: int, workdir: Path) -> dict:
+    """Cases and events straight into PostgreSQL with COPY, shaped like the demo street over two years.
+
+    Events are spooled to a file while the cases stream in (one connection can run one COPY at a time) and copied
+    after them."""
     import psycopg
 
     rng = random.Random(2026)
@@ -71,7 +74,8 @@ def generate(url: str, count: int) -> dict:
         event_columns = "case_id, action, actor_id, at, from_state, to_state, note, payload"
         started = time.perf_counter()
         events = 0
-        with conn.cursor() as cur:
+        spool_path = workdir / "events.tsv"
+        with conn.cursor() as cur, open(spool_path, "w", encoding="utf-8") as spool:
             with cur.copy(f"COPY cases_case ({case_columns}) FROM STDIN") as case_copy:
                 event_lines: list[str] = []
                 for offset in range(count):
@@ -123,9 +127,17 @@ def generate(url: str, count: int) -> dict:
                     if urge:
                         event_lines.append(f"{case_id}\turge\t{actor}\t{(dispatched or registered).isoformat()}\t{state}\t{state}"
                                            "\t请加快办理\t{}\n")
-                    if len(event_lines) > 200_000:
-                        events += _flush_events(conn, event_columns, event_lines)
-            events += _flush_events(conn, event_columns, event_lines)
+                    if len(event_lines) > 100_000:
+                        events += len(event_lines)
+                        spool.write("".join(event_lines))
+                        event_lines.clear()
+                events += len(event_lines)
+                spool.write("".join(event_lines))
+        with conn.cursor() as cur, open(spool_path, encoding="utf-8") as spool:
+            with cur.copy(f"COPY cases_caseevent ({event_columns}) FROM STDIN") as copy:
+                while block := spool.read(1 << 22):
+                    copy.write(block)
+        spool_path.unlink()
         conn.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case))")
         conn.commit()
         copy_seconds = time.perf_counter() - started
@@ -133,14 +145,6 @@ def generate(url: str, count: int) -> dict:
         conn.execute("VACUUM ANALYZE cases_case")
         conn.execute("VACUUM ANALYZE cases_caseevent")
     return {"cases": count, "events": events, "copy_seconds": round(copy_seconds, 1)}
-
-
-def _flush_events(conn, columns: str, lines: list[str]) -> int:
-    written = len(lines)
-    with conn.cursor() as cur, cur.copy(f"COPY cases_caseevent ({columns}) FROM STDIN") as copy:
-        copy.write("".join(lines))
-    lines.clear()
-    return written
 
 
 # --- the panels ---------------------------------------------------------------------------------------
@@ -285,7 +289,7 @@ def main() -> None:
             for command in (["migrate", "--noinput"], ["load_demo", "--cases", "0"]):
                 subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env={**os.environ}, check=True,
                                capture_output=True)
-            generated = generate(args.database_url, args.cases)
+            generated = generate(args.database_url, args.cases, Path(workdir))
             print(f"generated {generated['cases']:,} cases and {generated['events']:,} events with COPY "
                   f"in {generated['copy_seconds']}s", flush=True)
         sys.path.insert(0, str(ROOT))

@@ -20,7 +20,7 @@ from org.models import Category, Department, Grid, Neighbourhood, Role, User
 from org.selectors import Gazetteer
 from workdays.calendar import add_working_days, add_working_hours, working_hours_between
 
-from . import policy
+from . import bulk, policy
 from .models import (
     OPEN_STATES,
     Assignment,
@@ -38,6 +38,8 @@ from .models import (
 from .transitions import TRANSITIONS, Transition
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Enum .values rebuilds its list on every call; a bulk import checks these once per row.
+SOURCE_VALUES, URGENCY_VALUES = frozenset(Source.values), frozenset(Urgency.values)
 LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
 
 
@@ -153,16 +155,16 @@ def _next_case_numbers(moment: datetime, count: int) -> list[str]:
     return [f"{settings.CASE_NUMBER_PREFIX}-{year}-{n:06d}" for n in range(first, first + count)]
 
 
-def _new_case(
+def _case_values(
     *, actor: User, source: str, title: str, content: str, category: Category | None = None, address: str = "",
     latitude: Decimal | None = None, longitude: Decimal | None = None, neighbourhood: Neighbourhood | None = None,
     grid: Grid | None = None, citizen_name: str = "", citizen_phone: str = "", urgency: str = Urgency.NORMAL,
     hotline_number: str = "", registered_at: datetime, gazetteer: Gazetteer | None = None,
-) -> Case:
-    """A validated, placed, unsaved case: what 受理 checks, shared by single and bulk registration."""
-    if source not in Source.values:
+) -> dict[str, Any]:
+    """The validated, placed fields of a new case: what 受理 checks, shared by single and bulk registration."""
+    if source not in SOURCE_VALUES:
         raise ValidationFailed("来源不正确", details={"field": "source"})
-    if urgency not in Urgency.values:
+    if urgency not in URGENCY_VALUES:
         raise ValidationFailed("紧急程度不正确", details={"field": "urgency"})
     content = _require(content, "诉求内容")
     title = (title or "").strip() or content[:30]
@@ -185,12 +187,17 @@ def _new_case(
     # After the 网格员's default grid, so a patrol report at an unknown address still gets its 居民区.
     if grid is not None and neighbourhood is None:
         neighbourhood = grid.neighbourhood
-    return Case(
+    return dict(
         source=source, hotline_number=(hotline_number or "").strip(), title=title, content=content,
         category=category, address=(address or "").strip(), latitude=latitude, longitude=longitude,
         neighbourhood=neighbourhood, estate=estate, grid=grid, citizen_name=(citizen_name or "").strip(),
         citizen_phone=phone, urgency=urgency, state=State.REGISTERED, registered_at=registered_at, created_by=actor,
     )
+
+
+def _new_case(**fields: Any) -> Case:
+    """A validated, placed, unsaved case."""
+    return Case(**_case_values(**fields))
 
 
 def _register_event(case: Case, actor: User) -> CaseEvent:
@@ -226,32 +233,30 @@ def case_register(*, actor: User, idempotency_key: str | None = None, **fields: 
 
 
 def case_register_bulk(*, actor: User, rows: list[dict[str, Any]], gazetteer: Gazetteer | None = None,
-                       ) -> tuple[list[Case], list[tuple[int, str]]]:
+                       ) -> tuple[list[bulk.Registered], list[tuple[int, str]]]:
     """受理 many cases at once (hotline imports): the same checks and the same register event per case, written
-    with bulk inserts. Returns the cases made and (row index, reason) for each row refused; refused rows write
-    nothing. Runs inside the caller's transaction."""
+    in bulk (COPY on PostgreSQL). Returns what was registered and (row index, reason) for each row refused; refused
+    rows write nothing. Runs inside the caller's transaction."""
     _check_actor(actor, TRANSITIONS["register"], "")
     gazetteer = gazetteer or Gazetteer.load()
     now = clock.now()
-    cases: list[Case] = []
+    accepted: list[dict[str, Any]] = []
     refused: list[tuple[int, str]] = []
     for index, fields in enumerate(rows):
         try:
-            fields = {"registered_at": now, **fields}
-            cases.append(_new_case(actor=actor, gazetteer=gazetteer, **fields))
+            accepted.append(_case_values(actor=actor, gazetteer=gazetteer, **{"registered_at": now, **fields}))
         except ValidationFailed as exc:
             refused.append((index, exc.message))
-    if cases:
-        # Numbers follow the registration year of each case, taken in blocks per year.
-        by_year: dict[int, list[Case]] = {}
-        for case in cases:
-            by_year.setdefault(timezone.localtime(case.registered_at).year, []).append(case)
-        for group in by_year.values():
-            for case, number in zip(group, _next_case_numbers(group[0].registered_at, len(group)), strict=True):
-                case.number = number
-        Case.objects.bulk_create(cases)
-        CaseEvent.objects.bulk_create([_register_event(case, actor) for case in cases])
-    return cases, refused
+    if not accepted:
+        return [], refused
+    # Numbers follow the registration year of each case, taken in blocks per year.
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for values in accepted:
+        by_year.setdefault(timezone.localtime(values["registered_at"]).year, []).append(values)
+    for group in by_year.values():
+        for values, number in zip(group, _next_case_numbers(group[0]["registered_at"], len(group)), strict=True):
+            values["number"] = number
+    return bulk.cases_insert(accepted, actor=actor), refused
 
 
 # --- 派单, 签收, 退单 ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cases.bulk import existing_hotline_numbers, relax_commit_durability
 from cases.models import Case, Source
 from cases.services import case_register_bulk
 from chengyun import clock
@@ -121,6 +122,13 @@ class RowParser:
 def parse_datetime_text(text: str, label: str) -> datetime | None:
     if not text:
         return None
+    if len(text) >= 16 and text[4] == "-" and text[10] == " ":  # the common 2026-10-01 09:00[:00], without strptime
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else timezone.make_aware(parsed, timezone.get_current_timezone())
     for pattern in DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, pattern)
@@ -208,7 +216,8 @@ def _commit_batch(job: ImportJob, batch: list[tuple[int, dict[str, str]]], parse
                                         hotline_number=parser.value(raw, "hotline_number")[:60]))
     numbers = [fields["hotline_number"] for _, fields in accepted]
     with transaction.atomic():
-        seen = set(Case.objects.filter(hotline_number__in=numbers).values_list("hotline_number", flat=True))
+        relax_commit_durability()
+        seen = existing_hotline_numbers(numbers)
         fresh: list[tuple[int, dict[str, Any]]] = []
         skipped = 0
         for number, fields in accepted:

@@ -146,9 +146,16 @@ def test_bulk_registration_registers_valid_rows_with_one_event_each_and_reports_
     assert [c.hotline_number for c in cases] == ["H1", "H4"]
     assert [c.number for c in cases] == ["JAS-2026-000001", "JAS-2026-000002"]
     assert [index for index, _ in refused] == [1, 2] and "联系电话" in refused[1][1]
-    assert cases[0].neighbourhood == street.neighbourhood and cases[1].neighbourhood is None
+    assert cases[0].neighbourhood_id == street.neighbourhood.pk and cases[1].neighbourhood_id is None
+    stored = Case.objects.get(pk=cases[0].pk)
+    assert stored.number == "JAS-2026-000001" and stored.estate is not None and stored.created_by == street.intake
+    assert stored.state == "registered" and stored.version == 0 and stored.satisfaction == "" and not stored.is_overdue
     events = CaseEvent.objects.filter(action="register")
     assert sorted(e.case_id for e in events) == sorted(c.pk for c in cases)
+    assert events.get(case_id=cases[0].pk).payload == {"source": "hotline", "place_found": True}
+    assert events.get(case_id=cases[1].pk).actor == street.intake
+    later = services.case_register(actor=street.intake, source="walk_in", title="t", content="c")
+    assert later.pk > cases[1].pk   # the sequence moved past the ids the bulk insert reserved
 
 
 def test_bulk_registration_refuses_roles_that_cannot_register(street):

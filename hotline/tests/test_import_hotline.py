@@ -1,5 +1,6 @@
 """12345 import: encodings and Excel, validation per row, idempotence, batches that survive a crash, the CLI."""
 
+from datetime import datetime
 from io import StringIO
 
 import pytest
@@ -134,3 +135,27 @@ def test_the_command_reports_progress_and_refuses_a_missing_file(street, tmp_pat
     assert "已处理至第" in out.getvalue() and "导入完成:新建 5" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("import_hotline", str(tmp_path / "missing.csv"), "--user", street.intake.username)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-10-01 09:05", datetime(2026, 10, 1, 9, 5)),
+    ("2026-10-01 09:05:30", datetime(2026, 10, 1, 9, 5, 30)),
+    ("2026/10/01 09:05", datetime(2026, 10, 1, 9, 5)),
+    ("2026年10月01日 09:05", datetime(2026, 10, 1, 9, 5)),
+    ("20261001090500", datetime(2026, 10, 1, 9, 5)),
+    ("2026-10-01", datetime(2026, 10, 1)),
+])
+def test_call_times_in_the_layouts_hotline_exports_use(text, expected):
+    from django.utils import timezone
+
+    from hotline.services import parse_datetime_text
+
+    assert timezone.localtime(parse_datetime_text(text, "来电时间")).replace(tzinfo=None) == expected
+
+
+def test_an_iso_time_with_an_offset_keeps_it_and_nonsense_is_refused():
+    from hotline.services import parse_datetime_text
+
+    assert parse_datetime_text("2026-10-01 01:05:00+00:00", "来电时间").isoformat() == "2026-10-01T01:05:00+00:00"
+    with pytest.raises(ValidationFailed, match="来电时间格式无法识别"):
+        parse_datetime_text("2026-13-01 09:05", "来电时间")
