@@ -284,6 +284,9 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
         case = selectors.case_get(request.user, pk)
     except NotFound as exc:
         return not_found_page(request, exc.message)
+    transition = TRANSITIONS["attach"]
+    if request.user.role not in transition.roles or not policy.scope_allows(request.user, case, transition):
+        return forbidden_page(request, _refusal(request.user, case, transition), transition=transition)
     upload = request.FILES.get("file")
     try:
         if upload is None:

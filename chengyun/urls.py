@@ -26,6 +26,7 @@ urlpatterns = [
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
     path("dashboard/", include("kpi.urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 handler403 = "cases.views.forbidden"
