@@ -19,6 +19,8 @@ from .transitions import Transition
 STREET_WIDE_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER, Role.INTAKE, Role.CALLBACK, Role.SYSTEM})
 # Roles whose work needs the 诉求人's name and phone. Others see them masked.
 PERSONAL_DATA_ROLES = frozenset({Role.INTAKE, Role.DISPATCHER, Role.HANDLER, Role.CALLBACK, Role.SYSTEM})
+# Roles that see cases masked but may reveal one case's personal data with a stated reason (audited each time).
+UNMASK_ROLES = frozenset({Role.LEADER, Role.GRID, Role.CADRE, Role.ADMIN})
 
 
 def visible_cases(user: User, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:

@@ -203,6 +203,7 @@ def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed
         "actions": actions, "error": error, "failed_action": failed_action, "notice": notice,
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
+        "can_unmask": request.user.role in policy.UNMASK_ROLES,
     }
 
 

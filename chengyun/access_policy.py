@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cases.policy import STREET_WIDE_ROLES
+from cases.policy import STREET_WIDE_ROLES, UNMASK_ROLES
 from cases.transitions import TRANSITIONS
 from org.models import Role
 
@@ -115,6 +115,10 @@ PAGES: dict[str, Access] = {
     "hotline:export": Access(roles=HOTLINE_ROLES),
     "kpi:dashboard": Access(roles=ALL),
     "kpi:export": Access(roles=ALL),
+    "privacy:unmask": Access(roles=_humans(UNMASK_ROLES), scope="case", method="POST", kwargs=CASE),
+    "privacy:citizen": Access(roles=PIPL_ROLES),
+    "privacy:export": Access(roles=PIPL_ROLES, method="POST"),
+    "privacy:erase": Access(roles=PIPL_ROLES, method="POST"),
     "audit:log": Access(roles=AUDIT_ROLES),
     "audit:export": Access(roles=AUDIT_ROLES),
     # The API's own pages: the schema and its browser are public, the operations below are not.
@@ -142,6 +146,7 @@ API: dict[str, Access] = {
     "case_create": Access(roles=_humans(TRANSITIONS["register"].roles), method="POST"),
     "case_detail": Access(roles=ALL, scope="case", kwargs={"case_id": "case"}),
     "case_events": Access(roles=ALL, scope="case", kwargs={"case_id": "case"}),
+    "case_unmask": Access(roles=_humans(UNMASK_ROLES), scope="case", method="POST", kwargs={"case_id": "case"}),
     "attachment_upload": _transition("attach", case_id="case"),
     "attachment_list": Access(roles=ALL, scope="case", kwargs={"case_id": "case"}),
     "attachment_download": Access(roles=ALL, scope="case", kwargs={"case_id": "case", "attachment_id": "attachment"}),

@@ -10,15 +10,13 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from org.models import Role
-from org.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def auditor():
-    return UserFactory(username="t_auditor", role=Role.AUDITOR)
+def auditor(street):
+    return street.auditor
 
 
 def test_auditor_sees_the_log_newest_first(client, auditor, street):

@@ -28,7 +28,7 @@ from hotline.models import ImportJob
 from hotline.services import default_profile
 from org.models import Role, User
 from org.services import api_token_create
-from org.tests.factories import PASSWORD, UserFactory
+from org.tests.factories import PASSWORD
 from sensors.models import MonitoringPoint
 
 pytestmark = pytest.mark.django_db
@@ -99,11 +99,10 @@ class World:
 
     def __init__(self, street, tmp_path):
         self.street = street
-        self.auditor = UserFactory(username="t_auditor", role=Role.AUDITOR)
         self.users: dict[str, User] = {
             Role.ADMIN: street.admin, Role.INTAKE: street.intake, Role.DISPATCHER: street.dispatcher,
             Role.HANDLER: street.handler, Role.CALLBACK: street.callback, Role.LEADER: street.leader,
-            Role.GRID: street.grid_user, Role.CADRE: street.cadre, Role.AUDITOR: self.auditor,
+            Role.GRID: street.grid_user, Role.CADRE: street.cadre, Role.AUDITOR: street.auditor,
         }
         # In scope for everyone: the street's grid and 居民区, dispatched to the handler's department.
         self.case_in = case_services.case_dispatch(
