@@ -105,6 +105,8 @@ class Case(models.Model):
     solved = models.BooleanField("实际解决", null=True, blank=True)
     first_contact_confirmed = models.BooleanField("诉求人确认先联", null=True, blank=True)
     handling_result = models.TextField("办结情况", blank=True)
+    # Working hours from the latest 派单 to 办结, fixed when the case is handled so averages stay database aggregates.
+    handling_hours = models.FloatField("办理时长(工作小时)", null=True, blank=True)
     suspended_review_date = models.DateField("挂账复查日期", null=True, blank=True)
 
     created_by = models.ForeignKey(

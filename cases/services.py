@@ -18,7 +18,7 @@ from chengyun import clock
 from chengyun.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
 from org.models import Category, Department, Grid, Neighbourhood, Role, User
 from org.selectors import Gazetteer
-from workdays.calendar import add_working_days, add_working_hours
+from workdays.calendar import add_working_days, add_working_hours, working_hours_between
 
 from . import policy
 from .models import (
@@ -266,6 +266,7 @@ def _set_deadlines(case: Case, now: datetime) -> None:
     case.first_contact_deadline = add_working_hours(now, contact_hours)
     case.handle_deadline = add_working_days(now, category.handle_days)
     case.signed_at = case.first_contact_at = case.handled_at = None
+    case.handling_hours = None
     case.is_overdue = False
     case.sign_escalated = False
 
@@ -506,6 +507,7 @@ def case_finish(*, actor: User, case: Case, result: str, demand_met: bool = True
     def change(c: Case) -> None:
         c.handled_at = clock.now()
         c.handling_result = result
+        c.handling_hours = round(working_hours_between(c.dispatched_at, c.handled_at), 2) if c.dispatched_at else None
 
     _perform(actor=actor, case=case, action="finish", note=result, change=change,
              payload={"demand_met": demand_met, "explanation": explanation,

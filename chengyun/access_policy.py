@@ -30,6 +30,7 @@ HOTLINE_ROLES = frozenset({Role.INTAKE, Role.DISPATCHER, Role.ADMIN})
 SENSOR_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER})
 AUDIT_ROLES = frozenset({Role.AUDITOR})
 PIPL_ROLES = frozenset({Role.ADMIN})
+REPORT_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER})
 
 # Roles that see every object of a scope kind; other roles get 404 for an object outside their scope.
 SCOPE_EXEMPT: dict[str, frozenset[str]] = {
@@ -115,6 +116,10 @@ PAGES: dict[str, Access] = {
     "hotline:export": Access(roles=HOTLINE_ROLES),
     "kpi:dashboard": Access(roles=ALL),
     "kpi:export": Access(roles=ALL),
+    "reports:archive": Access(roles=REPORT_ROLES),
+    "reports:row": Access(roles=REPORT_ROLES, kwargs={"pk": "report"}),
+    "reports:retry": Access(roles=REPORT_ROLES, method="POST", kwargs={"pk": "report"}),
+    "reports:download": Access(roles=REPORT_ROLES, kwargs={"pk": "report", "kind": "pdf"}),
     "privacy:unmask": Access(roles=_humans(UNMASK_ROLES), scope="case", method="POST", kwargs=CASE),
     "privacy:citizen": Access(roles=PIPL_ROLES),
     "privacy:export": Access(roles=PIPL_ROLES, method="POST"),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "selfreport",
     "hotline",
     "kpi",
+    "reports",
     "demo",
     "privacy",
 ]
@@ -140,6 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Case numbers look like JAS-2026-000123; the prefix names the street.
 CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "JAS")
 STREET_NAME = os.environ.get("STREET_NAME", "静安寺街道")
+# Word reports name the East Asian font; 宋体 is on every Chinese Windows desktop, LibreOffice substitutes Noto CJK.
+REPORT_DOCX_FONT = os.environ.get("REPORT_DOCX_FONT", "宋体")
 OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "jingansi.sh.cn")
 WORKDAY_START = os.environ.get("WORKDAY_START", "08:30")
 WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")

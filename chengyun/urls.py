@@ -26,6 +26,7 @@ urlpatterns = [
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
     path("dashboard/", include("kpi.urls")),
+    path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
 ]

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from chengyun.background import run_in_background
 from chengyun.errors import DomainError
 from chengyun.excel import xlsx_response
 from org.models import Role
 
 from . import services
 from .models import ImportJob, ImportProfile
+from .tasks import run_import
 
 ALLOWED = (Role.INTAKE, Role.DISPATCHER, Role.ADMIN)
 
@@ -66,23 +66,6 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job, "preview": preview})
 
 
-def _run_in_background(job_id: int) -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        # Embedded default: no worker, so a thread of this process does the work and the page polls its progress.
-        def work():
-            close_old_connections()
-            try:
-                services.import_job_run(job_id)
-            finally:
-                close_old_connections()
-
-        threading.Thread(target=work, name=f"hotline-import-{job_id}", daemon=True).start()
-    else:
-        from .tasks import run_import
-
-        run_import.delay(job_id)
-
-
 @login_required
 @require_POST
 def job_start(request: HttpRequest, pk: int) -> HttpResponse:
@@ -91,7 +74,7 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk)
     if job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.FAILED):
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-        transaction.on_commit(lambda: _run_in_background(job.pk))
+        transaction.on_commit(lambda: run_in_background(run_import, job.pk))
     return redirect("hotline:job", pk=job.pk)
 
 

@@ -28,7 +28,7 @@ def _checked(period: Period) -> Period:
 
 @router.get("/definitions", summary="指标定义")
 def definitions(request: HttpRequest):
-    return [{"code": k.code, "name": k.name, "definition": k.definition, "rate": k.denominator is not None} for k in KPIS]
+    return [{"code": k.code, "name": k.name, "definition": k.definition, "rate": k.unit == "rate", "unit": k.unit} for k in KPIS]
 
 
 @router.get("/table", summary="指标表(可分组)")
@@ -37,8 +37,8 @@ def table(request: HttpRequest, period: Query[Period]):
     return selectors.kpi_compare(request.user, start=period.start, end=period.end, group_by=period.group_by)
 
 
-@router.get("/ranking", summary="排名")
+@router.get("/ranking", summary="排名(全街道汇总,只含指标不含工单)")
 def ranking(request: HttpRequest, period: Query[Period], kpi: str = "satisfied"):
     period = _checked(period)
     return selectors.kpi_ranking(request.user, start=period.start, end=period.end, kpi=kpi,
-                                 group_by=period.group_by or "department")
+                                 group_by=period.group_by or "department", street_wide=True)

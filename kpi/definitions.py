@@ -1,4 +1,4 @@
-"""三率 and friends, each with its written definition and one database aggregate (no loop over cases).
+"""三率 and friends (13 KPIs), each with its written definition and one database aggregate (no loop over cases).
 
 Membership: a KPI for a period counts the cases *registered* in [start, end) (受理时间), so a period's figures
 stop moving once its cases are closed. Rates are numerator / denominator and None when the denominator is 0.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 
 from cases.models import Satisfaction, State
 
@@ -27,8 +27,18 @@ class Kpi:
     numerator: Q | None  # None: a count/sum, not a rate
     denominator: Q | None = None
     sum_field: str | None = None
+    avg_field: str | None = None  # an average over the cases where the field is set (denominator: how many)
+
+    @property
+    def unit(self) -> str:
+        if self.avg_field:
+            return "hours"
+        return "count" if self.denominator is None else "rate"
 
     def aggregates(self) -> dict:
+        if self.avg_field:
+            return {f"{self.code}__n": Avg(self.avg_field),
+                    f"{self.code}__d": Count("id", filter=Q(**{f"{self.avg_field}__isnull": False}))}
         if self.sum_field:
             return {f"{self.code}__n": Sum(self.sum_field, default=0)}
         result = {f"{self.code}__n": Count("id", filter=self.numerator)}
@@ -56,5 +66,9 @@ KPIS: list[Kpi] = [
     Kpi("extended", "延期率", "获准延期的工单数 ÷ 已派单工单数", DISPATCHED & Q(extension_count__gt=0), DISPATCHED),
     Kpi("duplicates", "重复件占比", "合并为重复件的工单数 ÷ 受理工单数", Q(state=State.MERGED), Q()),
     Kpi("chases", "催单数", "诉求人催单次数之和", None, sum_field="chase_count"),
+    Kpi("handling_hours", "平均办理时长", "已办结工单从派单到办结经过的工作小时数的平均值(按最近一轮处置;单位:工作小时)",
+        None, avg_field="handling_hours"),
 ]
+LOWER_IS_BETTER = frozenset({"overdue", "unsatisfied", "returned", "reopened", "extended", "duplicates", "chases",
+                             "handling_hours"})
 KPI_BY_CODE = {k.code: k for k in KPIS}

@@ -9,11 +9,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases import policy
-from cases.models import Source
+from cases.models import Case, Source
 from chengyun.errors import ValidationFailed
 from org.models import User
 
-from .definitions import KPI_BY_CODE, KPIS
+from .definitions import KPI_BY_CODE, KPIS, LOWER_IS_BETTER
 
 SOURCE_LABELS = dict(Source.choices)
 GROUPS = {
@@ -45,12 +45,17 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tz), datetime.combine(end, time.max, tz)
 
 
-def kpi_table(user: User, *, start: date, end: date, group_by: str | None = None) -> list[dict]:
-    """One row per group (or one row for all) with every KPI: value (rate or count), numerator, denominator."""
+def kpi_table(user: User, *, start: date, end: date, group_by: str | None = None, street_wide: bool = False) -> list[dict]:
+    """One row per group (or one row for all) with every KPI: value (rate or count), numerator, denominator.
+
+    street_wide: figures over the whole street whatever the user's scope. Only aggregates leave this function, so a
+    department head may see where its department stands in the street ranking without seeing others' cases.
+    """
     if group_by not in GROUPS:
         raise ValidationFailed(f"不支持的分组方式:{group_by}")
     low, high = _bounds(start, end)
-    cases = policy.visible_cases(user).filter(registered_at__gte=low, registered_at__lte=high)
+    scope = Case.objects.all() if street_wide else policy.visible_cases(user)
+    cases = scope.filter(registered_at__gte=low, registered_at__lte=high)
     aggregates = {"cases": Count("id")}
     for kpi in KPIS:
         aggregates.update(kpi.aggregates())
@@ -71,7 +76,11 @@ def _shape(row: dict) -> dict:
     shaped = {"key": row["key"], "label": row["label"] or "未指定", "cases": row["cases"]}
     for kpi in KPIS:
         numerator = row[f"{kpi.code}__n"] or 0
-        if kpi.denominator is None:
+        if kpi.avg_field:
+            average = row[f"{kpi.code}__n"]
+            shaped[kpi.code] = {"value": None if average is None else round(average, 1),
+                                "denominator": row[f"{kpi.code}__d"]}
+        elif kpi.denominator is None:
             shaped[kpi.code] = {"value": numerator}
         else:
             denominator = row[f"{kpi.code}__d"]
@@ -101,12 +110,14 @@ def kpi_compare(user: User, *, start: date, end: date, group_by: str | None = No
     return current
 
 
-def kpi_ranking(user: User, *, start: date, end: date, kpi: str, group_by: str = "department") -> list[dict]:
+def kpi_ranking(user: User, *, start: date, end: date, kpi: str, group_by: str = "department",
+                street_wide: bool = False) -> list[dict]:
     """Groups ranked by one KPI (best first; counts like 超时数 rank fewest first); groups without data last."""
     if kpi not in KPI_BY_CODE:
         raise ValidationFailed(f"不支持的指标:{kpi}")
-    lower_is_better = kpi in ("overdue", "unsatisfied", "returned", "reopened", "extended", "duplicates", "chases")
-    rows = [r for r in kpi_table(user, start=start, end=end, group_by=group_by) if r["key"] is not None]
+    lower_is_better = kpi in LOWER_IS_BETTER
+    rows = [r for r in kpi_table(user, start=start, end=end, group_by=group_by, street_wide=street_wide)
+            if r["key"] is not None]
     with_value = sorted((r for r in rows if r[kpi]["value"] is not None),
                         key=lambda r: (r[kpi]["value"] if lower_is_better else -r[kpi]["value"], r["label"]))
     ranked = with_value + [r for r in rows if r[kpi]["value"] is None]
@@ -128,3 +139,16 @@ def monthly_trend(user: User, *, months: int = 12, today: date | None = None) ->
             .values("month").annotate(**aggregates).order_by("month"))
     return [{**_shape({"key": r["month"].strftime("%Y-%m"), "label": r["month"].strftime("%Y-%m"), **r}),
              "month": r["month"].strftime("%Y-%m")} for r in rows]
+
+
+def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide: bool = False) -> dict:
+    """小区 with the most cases and addresses reported more than once in the period."""
+    low, high = _bounds(start, end)
+    scope = Case.objects.all() if street_wide else policy.visible_cases(user)
+    cases = scope.filter(registered_at__gte=low, registered_at__lte=high)
+    return {
+        "estates": list(cases.exclude(estate=None).values("estate__name", "neighbourhood__name")
+                        .annotate(n=Count("id")).order_by("-n", "estate__name")[:limit]),
+        "addresses": list(cases.exclude(address="").values("address").annotate(n=Count("id")).filter(n__gte=2)
+                          .order_by("-n", "address")[:limit]),
+    }

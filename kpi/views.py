@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,17 +33,6 @@ def _period(request: HttpRequest) -> tuple[date, date]:
     return start, end
 
 
-def hotspots(user, *, start: date, end: date, limit: int = 10) -> dict:
-    low, high = selectors._bounds(start, end)
-    cases = policy.visible_cases(user).filter(registered_at__gte=low, registered_at__lte=high)
-    return {
-        "estates": list(cases.exclude(estate=None).values("estate__name", "neighbourhood__name")
-                        .annotate(n=Count("id")).order_by("-n", "estate__name")[:limit]),
-        "addresses": list(cases.exclude(address="").values("address").annotate(n=Count("id")).filter(n__gte=2)
-                          .order_by("-n", "address")[:limit]),
-    }
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
@@ -53,7 +41,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "kpi/dashboard.html", {"error": exc.message}, status=422)
     user = request.user
     street = selectors.kpi_table(user, start=start, end=end)[0]
-    ranking = selectors.kpi_ranking(user, start=start, end=end, kpi="satisfied")
+    # The department ranking is street-wide for everyone (figures only); its rows link to cases only where the
+    # user may see them, so a department head sees where it stands but not other departments' cases.
+    ranking = selectors.kpi_ranking(user, start=start, end=end, kpi="satisfied", street_wide=True)
+    for row in ranking:
+        row["linkable"] = user.role in policy.STREET_WIDE_ROLES or row["key"] == user.department_id
     trend = selectors.monthly_trend(user)
     by_category = selectors.kpi_table(user, start=start, end=end, group_by="category_parent")
     by_source = selectors.kpi_table(user, start=start, end=end, group_by="source")
@@ -69,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "start": start, "end": end, "street": street, "ranking": ranking, "overview": queues.street_overview(user),
         "rates": [(k, street[k.code]) for k in KPIS if k.code in RATE_CODES],
         "counts": [(k, street[k.code]) for k in KPIS if k.code not in RATE_CODES],
-        "hotspots": hotspots(user, start=start, end=end), "charts": json.dumps(charts, ensure_ascii=False),
+        "hotspots": selectors.hotspots(user, start=start, end=end), "charts": json.dumps(charts, ensure_ascii=False),
         "by_category": by_category, "by_source": by_source, "wall": request.GET.get("wall") == "1",
         "kpis": KPIS,
     }
@@ -104,4 +96,6 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
 def _cell(value, kpi):
     if value is None:
         return ""
-    return f"{value * 100:.1f}%" if kpi.denominator is not None else value
+    if kpi.unit == "rate":
+        return f"{value * 100:.1f}%"
+    return value

@@ -11,6 +11,7 @@ import copy
 import io
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Request
@@ -29,6 +31,7 @@ from hotline.services import default_profile
 from org.models import Role, User
 from org.services import api_token_create
 from org.tests.factories import PASSWORD
+from reports.models import Report
 from sensors.models import MonitoringPoint
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +130,11 @@ class World:
         self.point = MonitoringPoint.objects.create(code="P-1", name="积水点", address="愚园路", threshold=10,
                                                     category=street.category)
         self.foreign_token = api_token_create(user=street.handler_other)[0]
+        (tmp_path / "reports").mkdir()
+        (tmp_path / "reports" / "2026-10.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        self.report = Report.objects.create(month=date(2026, 10, 1), status=Report.Status.DONE,
+                                            pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
+                                            requested_at=timezone.now())
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -142,6 +150,7 @@ class World:
             "case_number": self.case_in.number,
             "open311_token": "no-such-token",
             "import_job": self.import_job.pk,
+            "report": self.report.pk,
         }.get(symbol, symbol)
 
 

@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from cases.models import Case
 from hotline import views
 from hotline.models import ImportJob
-from hotline.services import default_profile, import_job_run
+from hotline.services import default_profile
 
 from .conftest import csv_bytes, hotline_row
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_preview_start_and_progress(street, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(views, "_run_in_background", import_job_run)  # the thread's work, inline
+    monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))  # the thread's work, inline
     client = Client()
     client.force_login(street.intake)
     content = csv_bytes([hotline_row(0), hotline_row(1, 诉求内容="")])

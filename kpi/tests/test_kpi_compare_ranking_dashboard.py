@@ -89,3 +89,18 @@ def test_kpi_api(street, two_departments):
     assert ranking[0]["label"] == "静安物业"
     assert client.get("/api/kpi/table", {"start": "2026-11-02", "end": "2026-11-01"}).status_code == 422
     assert client.get("/api/kpi/table", {"start": "2026-11-02", "end": "2026-11-02", "group_by": "x"}).status_code == 422
+
+
+def test_a_department_head_sees_the_street_ranking_but_only_its_own_cases(street, two_departments):
+    client = Client()
+    client.force_login(street.handler)  # 城管中队
+    page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02"}).content.decode()
+    ranking = page.split('id="ranking"')[1].split("</table>")[0]
+    # both departments ranked street-wide, only its own row links to the cases behind it
+    assert "静安物业" in ranking and f"?department={street.other_department.pk}&" not in ranking
+    assert f"?department={street.handler.department_id}&" in ranking
+    # its own tiles count its department's two cases, not the street's three
+    assert kpi_ranking(street.handler, start=date(2026, 11, 2), end=date(2026, 11, 2), kpi="satisfied",
+                       street_wide=True)[0]["label"] == "静安物业"
+    own = kpi_compare(street.handler, start=date(2026, 11, 2), end=date(2026, 11, 2))[0]
+    assert own["cases"] == 2

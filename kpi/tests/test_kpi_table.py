@@ -71,6 +71,9 @@ def test_street_figures_worked_out_by_hand(street, cases):
     assert row["returned"]["value"] == 0.0 and row["extended"]["value"] == 0.0
     assert row["duplicates"] == {"value": 0.2, "numerator": 1, "denominator": 5}
     assert row["chases"] == {"value": 2}
+    # working hours (08:30–17:30) from the latest 派单 to 办结: on_time's reopen round 11-03 09:00 → 10:00 = 1 h;
+    # late_sign 11-02 09:00 → 11-12 10:00 = 8.5 h + 7 full days × 9 h (11-03…11-11) + 1.5 h = 73 h → (1 + 73) / 2
+    assert row["handling_hours"] == {"value": 37.0, "denominator": 2}
 
 
 def test_grouped_by_department_and_source(street, cases):

@@ -1,0 +1,84 @@
+"""Report archive page: request a month's 情况分析, watch its progress, download Word and PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chengyun.background import run_in_background
+from chengyun.errors import DomainError
+
+from . import services
+from .models import Report
+from .selectors import parse_month
+from .tasks import generate_report
+
+PAGE_SIZE = 20
+
+
+def _refused(request: HttpRequest) -> HttpResponse | None:
+    if request.user.role not in services.REPORT_ROLES:
+        return render(request, "403.html", {"message": "只有城运中心派单员、领导和管理员可以查看情况分析报告"}, status=403)
+    return None
+
+
+@login_required
+def archive(request: HttpRequest) -> HttpResponse:
+    if refusal := _refused(request):
+        return refusal
+    status = 200
+    if request.method == "POST":
+        try:
+            report = services.report_request(actor=request.user, month=parse_month(request.POST.get("month", "")))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            transaction.on_commit(lambda: run_in_background(generate_report, report.pk))
+            return redirect("reports:archive")
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    reports = Report.objects.select_related("requested_by")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1]
+    last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    return render(request, "reports/archive.html", {
+        "reports": reports[:PAGE_SIZE], "page": page, "has_next": len(reports) > PAGE_SIZE,
+        "default_month": last_month, "running": any(r.status in ("queued", "running") for r in reports[:PAGE_SIZE]),
+    }, status=status)
+
+
+@login_required
+def row(request: HttpRequest, pk: int) -> HttpResponse:
+    if refusal := _refused(request):
+        return refusal
+    return render(request, "reports/_row.html", {"report": get_object_or_404(Report, pk=pk)})
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    if refusal := _refused(request):
+        return refusal
+    report = get_object_or_404(Report, pk=pk)
+    if report.status == Report.Status.FAILED:
+        Report.objects.filter(pk=pk).update(status=Report.Status.QUEUED, progress=0, stage="排队中", error="")
+        transaction.on_commit(lambda: run_in_background(generate_report, report.pk))
+    return redirect("reports:archive")
+
+
+@login_required
+def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if refusal := _refused(request):
+        return refusal
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        path = services.report_file(actor=request.user, report=report, kind=kind)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": exc.message}, status=404)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{report.title}.{kind}")
