@@ -56,7 +56,7 @@ def case_unmask(*, actor: User, case: Case, reason: str, request: HttpRequest | 
     audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=actor, request=request, object_type="case",
                  object_id=case.number, detail={"unmask": True, "reason": reason})
     return PersonalData(case.citizen_name, case.citizen_phone, case.address, masked=False, title=case.title,
-                        content=case.content)
+                        content=case.content, handling_result=case.handling_result)
 
 
 # --- anonymising ---------------------------------------------------------------------------------------------------
