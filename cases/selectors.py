@@ -89,7 +89,9 @@ def case_attachment(user: User, case_ref: int | str, attachment_id: int) -> Atta
 def case_events(user: User, case: Case) -> list[CaseEvent]:
     """The timeline; notes (a first contact's outcome often names the citizen and the phone) masked like the case."""
     events = list(case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id"))
-    if not policy.sees_personal_data(user, case):
+    # After anonymisation the events still hold what was written then: shown masked to everyone.
+    anonymised = any(event.action == policy.ANONYMISE_EVENT for event in events)
+    if anonymised or not policy.sees_personal_data(user, case):
         for event in events:  # in memory only: events are append-only and never saved again
             event.note = policy.mask_text(event.note, citizen_name=case.citizen_name)
     return events

@@ -30,7 +30,7 @@ from chengyun.errors import PermissionDenied, ValidationFailed
 from org.models import Role, User
 from org.services import system_user
 
-ANONYMISE_EVENT = "anonymise"
+ANONYMISE_EVENT = policy.ANONYMISE_EVENT
 PIPL_ROLES = frozenset({Role.ADMIN})
 # Closed for good: a merged duplicate is closed with its master's number on it.
 FINISHED_STATES = frozenset({State.CLOSED, State.MERGED})

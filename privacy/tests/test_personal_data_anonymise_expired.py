@@ -74,3 +74,20 @@ def test_the_command_and_the_beat_task_run_the_job(closed_case, settings, capsys
     assert anonymise_expired() == 1
     assert Case.objects.get(pk=closed_case.pk).citizen_name == ""
     assert "privacy.tasks.anonymise_expired" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_after_anonymisation_even_the_dispatcher_reads_the_timeline_masked(client, street, settings):
+    from cases import services
+
+    case = street.handling_case()
+    services.case_add_progress(actor=street.handler, case=case, note="已电话联系(13812341234),愚园路128弄3号")
+    services.case_finish(actor=street.handler, case=case, result="已清理")
+    services.case_callback(actor=street.callback, case=case, satisfaction="satisfied", solved=True,
+                           first_contacted=True)
+    services.case_close(actor=street.dispatcher, case=case, reason="已办结")
+    settings.PERSONAL_DATA_RETENTION_DAYS = 0
+    personal_data_anonymise_expired(now=later(1))
+    client.force_login(street.dispatcher)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "13812341234" not in page and "128弄3号" not in page
+    assert "个人信息匿名化" in page
