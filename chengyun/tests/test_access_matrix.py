@@ -2,13 +2,15 @@
 the one declared policy in chengyun.access_policy. A URL or API operation without a policy entry fails here.
 
 Each request runs inside a savepoint that is rolled back, so an allowed action does not change what the next one
-sees; every difference from the policy is collected and reported at once.
+sees; every refusal (403) must also have written a "权限拒绝" audit entry. Every difference from the policy is
+collected and reported at once.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -21,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from cases import services as case_services
 from cases.models import Request
 from chengyun import access_policy
@@ -221,15 +224,17 @@ def probe(client: Client, method: str, path: str, *, json_body: dict | None = No
           form: dict | None = None, multipart: bool = False):
     saved = copy.deepcopy(client.cookies)
     with transaction.atomic():
+        denials_before = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).count()
         if method == "GET":
             response = client.get(path)
         elif multipart:
             response = client.post(path, form or {})
         elif json_body is not None:
-            response = client.generic(method, path, data=__import__("json").dumps(json_body),
+            response = client.generic(method, path, data=json.dumps(json_body),
                                       content_type="application/json")
         else:
             response = client.generic(method, path) if method != "POST" else client.post(path, form or {})
+        response.denial_audited = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).count() > denials_before
         transaction.set_rollback(True)
     client.cookies = saved  # logout and session rotation must not log the next probe out
     return response
@@ -260,6 +265,8 @@ def test_the_matrix_matches_the_policy(street, tmp_path, settings):
                     where = "in scope" if in_scope else "out of scope"
                     failures.append(f"{label} as {role or 'anonymous'} ({where}): expected {expected}, got {got}"
                                     f" [{response.status_code}]")
+                elif got == "403" and not response.denial_audited:
+                    failures.append(f"{label} as {role}: refused without an audit entry")
 
     for name in sorted(set(url_names())):
         if name.startswith("api:") and name.split(":", 1)[1] in API_OPERATION_IDS:
