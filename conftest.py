@@ -49,6 +49,7 @@ class Street:
     grid_user: User
     other_grid_user: User
     cadre: User
+    auditor: User
 
     def new_case(self, **kwargs) -> Case:
         fields = dict(
@@ -109,5 +110,6 @@ def street(db) -> Street:
         grid_user=UserFactory(username="t_grid", role=Role.GRID, grid=grid),
         other_grid_user=UserFactory(username="t_grid_other", role=Role.GRID, grid=other_grid),
         cadre=UserFactory(username="t_cadre", role=Role.CADRE, neighbourhood=neighbourhood),
+        auditor=UserFactory(username="t_auditor", role=Role.AUDITOR),
     )
 

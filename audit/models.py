@@ -13,6 +13,7 @@ class AuditEntry(models.Model):
         VIEW_PERSONAL_DATA = "view_personal_data", "查看个人信息"
         EXPORT = "export", "导出"
         CONFIG_CHANGE = "config_change", "配置变更"
+        ANONYMISE = "anonymise", "个人信息匿名化"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

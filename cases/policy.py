@@ -19,6 +19,10 @@ from .transitions import Transition
 STREET_WIDE_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER, Role.INTAKE, Role.CALLBACK, Role.SYSTEM})
 # Roles whose work needs the 诉求人's name and phone. Others see them masked.
 PERSONAL_DATA_ROLES = frozenset({Role.INTAKE, Role.DISPATCHER, Role.HANDLER, Role.CALLBACK, Role.SYSTEM})
+# The event appended when a case's personal data is anonymised (retention job or a citizen's erasure request).
+ANONYMISE_EVENT = "anonymise"
+# Roles that see cases masked but may reveal one case's personal data with a stated reason (audited each time).
+UNMASK_ROLES = frozenset({Role.LEADER, Role.GRID, Role.CADRE, Role.ADMIN})
 
 
 def visible_cases(user: User, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:

@@ -86,8 +86,15 @@ def case_attachment(user: User, case_ref: int | str, attachment_id: int) -> Atta
     return attachment
 
 
-def case_events(user: User, case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+def case_events(user: User, case: Case) -> list[CaseEvent]:
+    """The timeline; notes (a first contact's outcome often names the citizen and the phone) masked like the case."""
+    events = list(case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id"))
+    # After anonymisation the events still hold what was written then: shown masked to everyone.
+    anonymised = any(event.action == policy.ANONYMISE_EVENT for event in events)
+    if anonymised or not policy.sees_personal_data(user, case):
+        for event in events:  # in memory only: events are append-only and never saved again
+            event.note = policy.mask_text(event.note, citizen_name=case.citizen_name)
+    return events
 
 
 def case_available_actions(user: User, case: Case, *, with_guards: bool = True) -> list[Transition]:
@@ -122,6 +129,7 @@ class PersonalData:
     masked: bool
     title: str = ""
     content: str = ""
+    handling_result: str = ""
 
 
 def case_personal_data(user: User, case: Case, *, request=None) -> PersonalData:
@@ -134,7 +142,7 @@ def case_personal_data(user: User, case: Case, *, request=None) -> PersonalData:
             audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request,
                          object_type="case", object_id=case.number)
         return PersonalData(case.citizen_name, case.citizen_phone, case.address, masked=False, title=case.title,
-                            content=case.content)
+                            content=case.content, handling_result=case.handling_result)
     return masked_personal_data(case)
 
 
@@ -143,6 +151,7 @@ def masked_personal_data(case: Case) -> PersonalData:
         policy.mask_name(case.citizen_name), policy.mask_phone(case.citizen_phone), policy.mask_address(case.address),
         masked=True, title=policy.mask_text(case.title, citizen_name=case.citizen_name),
         content=policy.mask_text(case.content, citizen_name=case.citizen_name),
+        handling_result=policy.mask_text(case.handling_result, citizen_name=case.citizen_name),
     )
 
 

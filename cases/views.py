@@ -203,6 +203,7 @@ def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed
         "actions": actions, "error": error, "failed_action": failed_action, "notice": notice,
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
+        "can_unmask": request.user.role in policy.UNMASK_ROLES,
     }
 
 
@@ -284,6 +285,9 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
         case = selectors.case_get(request.user, pk)
     except NotFound as exc:
         return not_found_page(request, exc.message)
+    transition = TRANSITIONS["attach"]
+    if request.user.role not in transition.roles or not policy.scope_allows(request.user, case, transition):
+        return forbidden_page(request, _refusal(request.user, case, transition), transition=transition)
     upload = request.FILES.get("file")
     try:
         if upload is None:

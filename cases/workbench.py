@@ -21,6 +21,7 @@ from org.selectors import place_for_address, responsibility_for
 from . import queues, selectors, services
 from .forms import CaseRegisterForm
 from .models import Case, Source, State
+from .transitions import TRANSITIONS
 
 PAGE = 20
 
@@ -66,6 +67,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=request.user, request=request,
                          object_type="callback_queue", object_id=",".join(c.number for c in page))
         return render(request, "workbench/callback.html", {"page": page})
+    if role == Role.AUDITOR:
+        return redirect("audit:log")
     if role == Role.LEADER:
         return render(request, "workbench/leader.html", {"overview": queues.street_overview(request.user)})
     if role in (Role.GRID, Role.CADRE):
@@ -82,6 +85,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quick_register(request: HttpRequest) -> HttpResponse:
     """The intake/patrol form of the workbench: the case, then its photos, in one transaction."""
+    from .views import can_register, forbidden_page
+
+    if not can_register(request.user):
+        return forbidden_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
     form = CaseRegisterForm(request.POST)
     template = "workbench/grid.html" if request.user.role in (Role.GRID, Role.CADRE) else "workbench/intake.html"
     if form.is_valid():

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kpi",
     "reports",
     "demo",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.PermissionDenialAuditMiddleware",
 ]
 
 ROOT_URLCONF = "chengyun.urls"
@@ -158,7 +160,11 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
                            "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
+    "personal-data-retention": {"task": "privacy.tasks.anonymise_expired", "schedule": 24 * 3600.0},
 }
+# Days after 结案 that a case keeps its 诉求人's name, phone and house number; then the retention job
+# anonymises them (README "Personal data").
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
 # Outbound channels for notifications (SMS, WeChat Work…): dotted paths of classes with send(notification).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]

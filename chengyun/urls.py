@@ -27,6 +27,8 @@ urlpatterns = [
     path("hotline/", include("hotline.urls")),
     path("dashboard/", include("kpi.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

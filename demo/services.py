@@ -48,6 +48,7 @@ DEMO_ACCOUNTS = [
     ("leader", "街道办主任 张峰", Role.LEADER, None),
     ("grid", "网格员 刘军", Role.GRID, "grid:JT-1"),
     ("cadre", "金坛居委 书记 沈佩玲", Role.CADRE, "nb:JT"),
+    ("auditor", "审计员 钱敏", Role.AUDITOR, None),
 ]
 SOURCE_WEIGHTS = [
     (Source.HOTLINE, 45), (Source.PATROL, 20), (Source.VISIT, 7), (Source.COUNCIL, 3), (Source.INSPECTION, 6),

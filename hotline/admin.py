@@ -11,7 +11,7 @@ class ImportProfileAdmin(AuditedAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditedAdmin):
     list_display = ["original_name", "status", "created_count", "skipped_count", "rejected_count", "created_by", "created_at"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
 

@@ -137,6 +137,7 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
     GRID = "grid", "网格员"
     CADRE = "cadre", "居委干部"
+    AUDITOR = "auditor", "审计员"
     SYSTEM = "system", "系统"
 
 

@@ -14,7 +14,7 @@ class MonitoringPointAdmin(AuditedAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(AuditedAdmin):
     list_display = ["point", "value", "measured_at", "channel", "over_threshold"]
     list_filter = ["channel", "over_threshold"]
 

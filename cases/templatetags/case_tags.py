@@ -25,9 +25,13 @@ def state_label(value: str) -> str:
     return State(value).label if value in State.values else "新建"
 
 
+# Events that are not transitions of the table.
+EVENT_LABELS = {"anonymise": "个人信息匿名化"}
+
+
 @register.filter
 def action_label(value: str) -> str:
-    return TRANSITIONS[value].label if value in TRANSITIONS else value
+    return TRANSITIONS[value].label if value in TRANSITIONS else EVENT_LABELS.get(value, value)
 
 
 @register.filter

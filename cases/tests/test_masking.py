@@ -96,3 +96,28 @@ def test_names_and_addresses_are_masked():
     assert [policy.mask_name(n) for n in ("张建国", "李四", "王", "")] == ["张**", "李*", "王*", ""]
     assert policy.mask_address("静安区愚园路1088弄12号") == "静安区愚园路xx弄xx号"
     assert policy.mask_text("") == ""
+
+
+def test_timeline_notes_and_the_handling_result_are_masked_for_the_leader(client, street):
+    from cases import services
+
+    case = street.handling_case()
+    services.case_add_progress(actor=street.handler, case=case, note="已与张建国通话(13812341234),约定上门")
+    services.case_finish(actor=street.handler, case=case, result="已到愚园路128弄3号清理,张建国表示满意")
+    client.force_login(street.leader)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "13812341234" not in page and "张建国" not in page and "128弄3号" not in page
+    assert "138****1234" in page and "愚园路xx弄x号清理" in page
+    notes = [e["note"] for e in client.get(f"/api/cases/{case.pk}/events").json()]
+    assert "已与张**通话(138****1234),约定上门" in notes
+    # The stored history is untouched.
+    assert case.events.filter(note__contains="13812341234").exists()
+
+
+def test_the_handler_reads_the_timeline_as_written(client, street):
+    from cases import services
+
+    case = street.handling_case()
+    services.case_add_progress(actor=street.handler, case=case, note="已与张建国通话(13812341234)")
+    client.force_login(street.handler)
+    assert "已与张建国通话(13812341234)" in client.get(f"/cases/{case.pk}/").content.decode()

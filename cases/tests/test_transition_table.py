@@ -76,7 +76,7 @@ def actors(street) -> dict[str, User]:
         "admin": street.admin, "intake": street.intake, "dispatcher": street.dispatcher,
         "handler": street.handler, "co_handler": street.co_handler, "handler_other": street.handler_other,
         "callback": street.callback, "leader": street.leader, "grid": street.grid_user, "cadre": street.cadre,
-        "system": system_user(),
+        "auditor": street.auditor, "system": system_user(),
     }
 
 
@@ -116,7 +116,8 @@ def test_every_action_of_the_table_has_a_call_here():
 
 
 def test_every_role_and_state_appears_in_the_table():
-    assert set().union(*(t.roles for t in TRANSITIONS.values())) == set(Role.values)
+    # The auditor (审计员) reads the audit log and never acts on a case.
+    assert set().union(*(t.roles for t in TRANSITIONS.values())) == set(Role.values) - {Role.AUDITOR}
     targets = {t.to for t in TRANSITIONS.values() if t.to}
     assert targets | {State.REGISTERED} == set(State.values)
 

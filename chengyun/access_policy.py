@@ -1,0 +1,182 @@
+"""The access policy: who may reach each page and API operation, declared once and checked by one matrix test.
+
+Every URL name in the resolver and every operation of the ninja API must have an entry here;
+`chengyun/tests/test_access_matrix.py` enumerates both and fails on any without one, then tries every entry with
+every role (and anonymously) on an in-scope and an out-of-scope object and compares the outcome with the entry:
+
+- `public`: no login needed; nobody is sent to log in or gets 401/403 (a 404 for an unknown token is fine).
+- otherwise anonymous is sent to the login page for pages and gets 401 from the API;
+- with a `scope`, an object outside the role's scope is 404 (checked first, so it does not reveal that it
+  exists); `SCOPE_EXEMPT` lists the roles that see every object of a kind (street-wide roles see every case),
+  `SCOPE_BLIND` the roles that see none;
+- a role not in `roles` gets `denied` (403, or "login" where the admin site sends non-staff to its login page);
+- a role in `roles` passes.
+"Passes" means access control let the request through: any answer but 401/403/404 and 5xx (a 409 for a case in
+the wrong state or a 422 for bad input is the business rule speaking, not access control).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cases.policy import STREET_WIDE_ROLES, UNMASK_ROLES
+from cases.transitions import TRANSITIONS
+from org.models import Role
+
+# People's roles; the system account only acts through services and the sensor API and is not a login.
+HUMAN_ROLES = frozenset(r for r in Role.values if r != Role.SYSTEM)
+ALL = HUMAN_ROLES
+HOTLINE_ROLES = frozenset({Role.INTAKE, Role.DISPATCHER, Role.ADMIN})
+SENSOR_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER})
+AUDIT_ROLES = frozenset({Role.AUDITOR})
+PIPL_ROLES = frozenset({Role.ADMIN})
+REPORT_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER})
+
+# Roles that see every object of a scope kind; other roles get 404 for an object outside their scope.
+SCOPE_EXEMPT: dict[str, frozenset[str]] = {
+    "case": frozenset(STREET_WIDE_ROLES),
+    "token": frozenset({Role.ADMIN}),  # an admin may revoke anybody's API token
+}
+# Roles that see no object of a scope kind at all: the auditor reads the audit log, not cases.
+SCOPE_BLIND: dict[str, frozenset[str]] = {
+    "case": frozenset({Role.AUDITOR}),
+    "token": frozenset(),
+}
+
+
+def _humans(roles) -> frozenset[str]:
+    return frozenset(roles) & HUMAN_ROLES
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str] = field(default_factory=frozenset)
+    public: bool = False
+    scope: str | None = None  # "case" or "token": the object in the URL is checked against the role's scope
+    denied: int | str = 403  # or "login": sent to a login page (the admin site does this to non-staff)
+    method: str = "GET"
+    kwargs: dict[str, str] = field(default_factory=dict)  # URL kwargs; "case", "attachment"… name probe objects
+
+    def expected(self, role: str | None, *, in_scope: bool = True) -> str:
+        """'allowed', 'login', or the status code as a string, for an actor of `role` (None: anonymous).
+
+        The object is looked up before the role is checked, so an object the role cannot see is 404 whatever
+        the role may do, and a role refused on an object it can see is 403."""
+        if self.public:
+            return "allowed"
+        if role is None:
+            return "login"
+        if self.scope:
+            visible = role in SCOPE_EXEMPT[self.scope] or (in_scope and role not in SCOPE_BLIND[self.scope])
+            if not visible:
+                return "404"
+        return "allowed" if role in self.roles else str(self.denied)
+
+
+def _transition(name: str, **kwargs: str) -> Access:
+    """A case action: the transition table's roles, and only on a case in the actor's scope."""
+    return Access(roles=_humans(TRANSITIONS[name].roles), scope="case", method="POST", kwargs=kwargs)
+
+
+CASE = {"pk": "case"}
+
+# Pages: the URL name as `reverse` knows it.
+PAGES: dict[str, Access] = {
+    "workbench": Access(roles=ALL),
+    "workbench-register": Access(roles=_humans(TRANSITIONS["register"].roles), method="POST"),
+    # The dispatch queue and the request queue are empty for other roles; the services refuse them as well.
+    "workbench-bulk-dispatch": Access(roles=ALL, method="POST"),
+    "workbench-decide": Access(roles=ALL, method="POST", kwargs={"pk": "request"}),
+    "workbench-address": Access(roles=ALL),
+    "login": Access(public=True),
+    "logout": Access(public=True, method="POST"),
+    "cases:list": Access(roles=ALL),
+    "cases:export": Access(roles=ALL),
+    "cases:new": Access(roles=_humans(TRANSITIONS["register"].roles)),
+    "cases:detail": Access(roles=ALL, scope="case", kwargs=CASE),
+    "cases:act": _transition("urge", pk="case", action="urge"),
+    "cases:attach": _transition("attach", pk="case"),
+    "cases:attachment": Access(roles=ALL, scope="case", kwargs={"pk": "case", "attachment_id": "attachment"}),
+    "open311:discovery": Access(public=True, kwargs={"fmt": "json"}),
+    "open311:services": Access(public=True, kwargs={"fmt": "json"}),
+    "open311:service": Access(public=True, kwargs={"code": "service", "fmt": "json"}),
+    "open311:requests": Access(public=True, kwargs={"fmt": "json"}),
+    "open311:request": Access(public=True, kwargs={"request_id": "case_number", "fmt": "json"}),
+    "open311:token": Access(public=True, kwargs={"token": "open311_token", "fmt": "json"}),
+    "notifications:list": Access(roles=ALL),
+    "notifications:badge": Access(roles=ALL),
+    "notifications:read": Access(roles=ALL, method="POST"),
+    "selfreport:report": Access(public=True),
+    "selfreport:code": Access(public=True, method="POST"),
+    "selfreport:status": Access(public=True),
+    "hotline:import": Access(roles=HOTLINE_ROLES),
+    "hotline:job": Access(roles=HOTLINE_ROLES, kwargs={"pk": "import_job"}),
+    "hotline:start": Access(roles=HOTLINE_ROLES, method="POST", kwargs={"pk": "import_job"}),
+    "hotline:errors": Access(roles=HOTLINE_ROLES, kwargs={"pk": "import_job"}),
+    "hotline:export": Access(roles=HOTLINE_ROLES),
+    "kpi:dashboard": Access(roles=ALL),
+    "kpi:export": Access(roles=ALL),
+    "reports:archive": Access(roles=REPORT_ROLES),
+    "reports:row": Access(roles=REPORT_ROLES, kwargs={"pk": "report"}),
+    "reports:retry": Access(roles=REPORT_ROLES, method="POST", kwargs={"pk": "report"}),
+    "reports:download": Access(roles=REPORT_ROLES, kwargs={"pk": "report", "kind": "pdf"}),
+    "privacy:unmask": Access(roles=_humans(UNMASK_ROLES), scope="case", method="POST", kwargs=CASE),
+    "privacy:citizen": Access(roles=PIPL_ROLES),
+    "privacy:export": Access(roles=PIPL_ROLES, method="POST"),
+    "privacy:erase": Access(roles=PIPL_ROLES, method="POST"),
+    "audit:log": Access(roles=AUDIT_ROLES),
+    "audit:export": Access(roles=AUDIT_ROLES),
+    # The API's own pages: the schema and its browser are public, the operations below are not.
+    "api:openapi-json": Access(public=True),
+    "api:openapi-view": Access(public=True),
+    "api:api-root": Access(public=True),  # ninja's bare /api/ (an empty 404)
+}
+
+# Every URL in a namespace listed here follows one rule: the admin site lets only staff (管理员) in and sends
+# everyone else to its own login page. The matrix tries the index page.
+NAMESPACES: dict[str, Access] = {
+    "admin": Access(roles=frozenset({Role.ADMIN}), denied="login"),
+}
+
+# API operations by operation id (ninja's default: the view function's name).
+API: dict[str, Access] = {
+    "token_create": Access(public=True, method="POST"),
+    "token_list": Access(roles=ALL),
+    "token_revoke": Access(roles=ALL, scope="token", method="DELETE", kwargs={"token_id": "token"}),
+    "category_list": Access(roles=ALL),
+    "department_list": Access(roles=ALL),
+    "neighbourhood_list": Access(roles=ALL),
+    "place_lookup": Access(roles=ALL),
+    "case_list": Access(roles=ALL),
+    "case_create": Access(roles=_humans(TRANSITIONS["register"].roles), method="POST"),
+    "case_detail": Access(roles=ALL, scope="case", kwargs={"case_id": "case"}),
+    "case_events": Access(roles=ALL, scope="case", kwargs={"case_id": "case"}),
+    "case_unmask": Access(roles=_humans(UNMASK_ROLES), scope="case", method="POST", kwargs={"case_id": "case"}),
+    "attachment_upload": _transition("attach", case_id="case"),
+    "attachment_list": Access(roles=ALL, scope="case", kwargs={"case_id": "case"}),
+    "attachment_download": Access(roles=ALL, scope="case", kwargs={"case_id": "case", "attachment_id": "attachment"}),
+    "reading_create": Access(roles=SENSOR_ROLES, method="POST"),
+    "notification_list": Access(roles=ALL),
+    "notification_read": Access(roles=ALL, method="POST"),
+    "definitions": Access(roles=ALL),
+    "table": Access(roles=ALL),
+    "ranking": Access(roles=ALL),
+}
+
+
+def _add_case_actions() -> None:
+    """One API operation per transition (cases.api.ACTION_ENDPOINTS): its roles are the transition table's."""
+    from cases.api import ACTION_ENDPOINTS
+
+    for action in ACTION_ENDPOINTS:
+        API[f"case_{action}"] = _transition(action, case_id="case")
+
+
+_add_case_actions()
+
+
+def page_access(url_name: str) -> Access | None:
+    if url_name in PAGES:
+        return PAGES[url_name]
+    namespace = url_name.split(":", 1)[0] if ":" in url_name else None
+    return NAMESPACES.get(namespace) if namespace else None

@@ -1,0 +1,300 @@
+"""Every page and API operation × every role (and anonymous) × an in-scope and an out-of-scope object, against
+the one declared policy in chengyun.access_policy. A URL or API operation without a policy entry fails here.
+
+Each request runs inside a savepoint that is rolled back, so an allowed action does not change what the next one
+sees; every refusal (403) must also have written a "权限拒绝" audit entry. Every difference from the policy is
+collected and reported at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from cases import services as case_services
+from cases.models import Request
+from chengyun import access_policy
+from chengyun.access_policy import API, Access
+from chengyun.api import api
+from hotline.models import ImportJob
+from hotline.services import default_profile
+from org.models import Role, User
+from org.services import api_token_create
+from org.tests.factories import PASSWORD
+from reports.models import Report
+from sensors.models import MonitoringPoint
+
+pytestmark = pytest.mark.django_db
+
+
+def url_names(patterns=None, namespace: str = "") -> Iterator[str]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace)
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def api_operations() -> Iterator[tuple[str, str, str]]:
+    """(operation id, HTTP method, path template under /api) for every operation of every router."""
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                op_id = operation.operation_id or operation.view_func.__name__
+                full = re.sub(r"/+", "/", f"/api/{prefix}/{path}").rstrip("/")
+                for method in operation.methods:
+                    yield op_id, method, full
+
+
+API_OPERATION_IDS = {op_id for op_id, _, _ in api_operations()}
+
+
+def test_every_url_has_a_policy_entry():
+    missing = []
+    for name in url_names():
+        if name.startswith("api:") and name.split(":", 1)[1] in API_OPERATION_IDS:
+            continue  # an API operation's URL: checked per operation below
+        if access_policy.page_access(name) is None:
+            missing.append(name)
+    assert not missing, f"URLs without an entry in chengyun/access_policy.py PAGES: {missing}"
+
+
+def test_every_api_operation_has_a_policy_entry():
+    missing = sorted(op_id for op_id in API_OPERATION_IDS if op_id not in API)
+    assert not missing, f"API operations without an entry in chengyun/access_policy.py API: {missing}"
+
+
+def test_the_policy_names_no_url_or_operation_that_does_not_exist():
+    names = set(url_names())
+    assert not [n for n in access_policy.PAGES if n not in names]
+    assert not [op for op in API if op not in API_OPERATION_IDS]
+
+
+def test_every_role_is_in_the_matrix():
+    assert set(access_policy.HUMAN_ROLES) == set(Role.values) - {Role.SYSTEM}
+
+
+# --- the matrix ----------------------------------------------------------------------------------------------
+
+
+def png() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+class World:
+    """The objects the probes point at: for each scope kind, one inside the actor's scope and one outside."""
+
+    def __init__(self, street, tmp_path):
+        self.street = street
+        self.users: dict[str, User] = {
+            Role.ADMIN: street.admin, Role.INTAKE: street.intake, Role.DISPATCHER: street.dispatcher,
+            Role.HANDLER: street.handler, Role.CALLBACK: street.callback, Role.LEADER: street.leader,
+            Role.GRID: street.grid_user, Role.CADRE: street.cadre, Role.AUDITOR: street.auditor,
+        }
+        # In scope for everyone: the street's grid and 居民区, dispatched to the handler's department.
+        self.case_in = case_services.case_dispatch(
+            actor=street.dispatcher, case=street.new_case(), lead_department=street.department,
+            co_departments=[street.co_department])
+        # Outside the scope of every role that has one: another grid, 居民区 and department.
+        self.case_out = case_services.case_dispatch(
+            actor=street.dispatcher, case=street.new_case(address="", grid=street.other_grid),
+            lead_department=street.other_department)
+        self.attachments = {
+            case.pk: case_services.case_attach(actor=street.dispatcher, case=case, upload=png(), note="现场照片")
+            for case in (self.case_in, self.case_out)
+        }
+        returned = case_services.case_dispatch(actor=street.dispatcher, case=street.new_case(),
+                                               lead_department=street.department)
+        self.master = returned
+        case_services.case_request_return(actor=street.handler, case=returned, reason="不属于本单位")
+        self.request = Request.objects.get(case=returned)
+        self.import_job = ImportJob.objects.create(
+            file="hotline/none.xlsx", original_name="none.xlsx", profile=default_profile(),
+            status=ImportJob.Status.DONE, created_by=street.intake)
+        self.point = MonitoringPoint.objects.create(code="P-1", name="积水点", address="愚园路", threshold=10,
+                                                    category=street.category)
+        self.foreign_token = api_token_create(user=street.handler_other)[0]
+        (tmp_path / "reports").mkdir()
+        (tmp_path / "reports" / "2026-10.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        self.report = Report.objects.create(month=date(2026, 10, 1), status=Report.Status.DONE,
+                                            pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
+                                            requested_at=timezone.now())
+
+    def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
+        case = self.case_in if in_scope else self.case_out
+        if symbol == "case":
+            return case.pk
+        if symbol == "attachment":
+            return self.attachments[case.pk].pk
+        if symbol == "token":
+            return api_token_create(user=user)[0].pk if in_scope and user else self.foreign_token.pk
+        return {
+            "request": self.request.pk,
+            "service": self.street.category.code,
+            "case_number": self.case_in.number,
+            "open311_token": "no-such-token",
+            "import_job": self.import_job.pk,
+            "report": self.report.pk,
+        }.get(symbol, symbol)
+
+
+# Valid bodies, so a refusal can only come from access control (input is validated before the role check).
+def action_bodies(world: World) -> dict[str, Callable[[], dict[str, Any]]]:
+    s = world.street
+    return {
+        "dispatch": lambda: {"lead_department_id": s.department.pk},
+        "request_return": lambda: {"reason": "不属于本单位"},
+        "approve_return": lambda: {"reason": "同意"},
+        "reject_return": lambda: {"reason": "属地管理"},
+        "record_first_contact": lambda: {"method": "phone", "outcome": "已电话联系"},
+        "request_extension": lambda: {"reason": "需协调", "extra_days": 2},
+        "finish": lambda: {"result": "已清理"},
+        "callback": lambda: {"satisfaction": "satisfied", "solved": True, "first_contacted": True},
+        "reopen": lambda: {"reason": "不满意"},
+        "close": lambda: {"reason": "已解释"},
+        "merge": lambda: {"master": world.master.number},
+        "suspend": lambda: {"plan": "挂账推进", "review_date": "2030-01-01"},
+        "verify": lambda: {"note": "已到现场", "fixed": True},
+    }
+
+
+def api_body(world: World, op_id: str) -> dict[str, Any]:
+    if op_id == "token_create":
+        return {"username": world.street.intake.username, "password": PASSWORD}
+    if op_id == "case_create":
+        return {"source": "patrol", "title": "楼道堆物", "content": "楼道内堆放杂物"}
+    if op_id == "case_unmask":
+        return {"reason": "核实诉求人身份,准备上门"}
+    if op_id == "reading_create":
+        return {"point": world.point.code, "value": "1"}
+    bodies = action_bodies(world)
+    action = op_id.removeprefix("case_")
+    return bodies[action]() if action in bodies else {"note": "已到现场", "reason": "理由说明"}
+
+
+def page_body(world: World, name: str) -> dict[str, Any]:
+    if name == "cases:attach":
+        return {"file": png(), "note": "照片"}
+    if name == "cases:unmask":
+        return {"reason": "核实诉求人身份,准备上门"}
+    return {}
+
+
+def outcome(response, *, api_call: bool) -> str:
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if api_call and status == 401:
+        return "login"
+    # login_required and the admin site send people to log in with ?next=; a logout's redirect has none.
+    if not api_call and status == 302 and "login" in response.get("Location", "") and "next=" in response["Location"]:
+        return "login"
+    if status in (401, 403, 404):
+        return str(status)
+    return "allowed"
+
+
+def matches(got: str, expected: str, access: Access) -> bool:
+    if access.public:
+        # Public means nobody is asked to log in or refused; an unknown token may still be 404.
+        return got in ("allowed", "404")
+    return got == expected
+
+
+def probe(client: Client, method: str, path: str, *, json_body: dict | None = None,
+          form: dict | None = None, multipart: bool = False):
+    saved = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        denials_before = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).count()
+        if method == "GET":
+            response = client.get(path)
+        elif multipart:
+            response = client.post(path, form or {})
+        elif json_body is not None:
+            response = client.generic(method, path, data=json.dumps(json_body),
+                                      content_type="application/json")
+        else:
+            response = client.generic(method, path) if method != "POST" else client.post(path, form or {})
+        response.denial_audited = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).count() > denials_before
+        transaction.set_rollback(True)
+    client.cookies = saved  # logout and session rotation must not log the next probe out
+    return response
+
+
+def actors(world: World) -> list[tuple[str | None, Client, User | None]]:
+    result: list[tuple[str | None, Client, User | None]] = [(None, Client(), None)]
+    for role, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        result.append((role, client, user))
+    return result
+
+
+def test_the_matrix_matches_the_policy(street, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    world = World(street, tmp_path)
+    everyone = actors(world)
+    failures: list[str] = []
+
+    def check(label: str, access: Access, request: Callable[[Client, User | None, bool], Any], api_call: bool):
+        for role, client, user in everyone:
+            for in_scope in (True, False) if access.scope and role else (True,):
+                expected = access.expected(role, in_scope=in_scope)
+                response = request(client, user, in_scope)
+                got = outcome(response, api_call=api_call)
+                if not matches(got, expected, access):
+                    where = "in scope" if in_scope else "out of scope"
+                    failures.append(f"{label} as {role or 'anonymous'} ({where}): expected {expected}, got {got}"
+                                    f" [{response.status_code}]")
+                elif got == "403" and not response.denial_audited:
+                    failures.append(f"{label} as {role}: refused without an audit entry")
+
+    for name in sorted(set(url_names())):
+        if name.startswith("api:") and name.split(":", 1)[1] in API_OPERATION_IDS:
+            continue
+        access = access_policy.page_access(name)
+        if name.startswith("admin:") and name != "admin:index":
+            continue  # the namespace rule is tried on the index page
+
+        def page_request(client, user, in_scope, name=name, access=access):
+            kwargs = {k: world.value(v, user, in_scope) for k, v in access.kwargs.items()}
+            body = page_body(world, name)
+            return probe(client, access.method, reverse(name, kwargs=kwargs), form=body,
+                         multipart=any(hasattr(v, "read") for v in body.values()))
+
+        check(name, access, page_request, api_call=False)
+
+    for op_id, method, template in api_operations():
+        access = API[op_id]
+
+        def api_request(client, user, in_scope, op_id=op_id, method=method, template=template, access=access):
+            path = template
+            for key, symbol in access.kwargs.items():
+                path = path.replace(f"{{{key}}}", str(world.value(symbol, user, in_scope)))
+            if op_id == "attachment_upload":
+                return probe(client, method, path, form={"file": png()}, multipart=True)
+            body = api_body(world, op_id) if method in ("POST", "PUT", "PATCH") else None
+            return probe(client, method, path, json_body=body)
+
+        check(f"API {method} {template} ({op_id})", access, api_request, api_call=True)
+
+    assert not failures, "\n".join(failures)

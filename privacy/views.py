@@ -1,0 +1,116 @@
+"""Pages for personal data: reveal one case on a stated reason, and the administrator's PIPL desk (查询、导出、删除)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import selectors
+from cases.views import _detail_context, forbidden_page, login_required, not_found_page
+from chengyun.errors import DomainError, NotFound, PermissionDenied
+from chengyun.excel import xlsx_response
+
+from . import services
+
+
+@login_required
+@require_POST
+def case_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        case = selectors.case_get(request.user, pk)
+    except NotFound as exc:
+        return not_found_page(request, exc.message)
+    try:
+        person = services.case_unmask(actor=request.user, case=case, reason=request.POST.get("reason", ""),
+                                      request=request)
+    except PermissionDenied as exc:
+        return forbidden_page(request, exc.message)
+    except DomainError as exc:
+        context = _detail_context(request, case, error=exc.message, failed_action="unmask")
+        return render(request, "cases/detail.html", context, status=exc.status)
+    context = _detail_context(request, case, notice="已显示诉求人完整信息,本次查看及理由已记入审计日志")
+    context["person"] = person
+    return render(request, "cases/detail.html", context)
+
+
+def _pipl_refusal(request: HttpRequest) -> HttpResponse | None:
+    if request.user.role not in services.PIPL_ROLES:
+        return forbidden_page(request, "只有管理员可以办理个人信息查询、导出和删除申请。")
+    return None
+
+
+@login_required
+@require_GET
+def citizen(request: HttpRequest) -> HttpResponse:
+    """The PIPL desk: find a citizen's cases by phone, then export or erase."""
+    if refusal := _pipl_refusal(request):
+        return refusal
+    phone = request.GET.get("phone", "").strip()
+    cases, error = [], ""
+    if phone:
+        try:
+            cases = list(services.citizen_cases(actor=request.user, phone=phone))
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "privacy/citizen.html", {"phone": phone, "cases": cases, "error": error},
+                  status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def citizen_export(request: HttpRequest) -> HttpResponse:
+    if refusal := _pipl_refusal(request):
+        return refusal
+    phone = request.POST.get("phone", "")
+    try:
+        export = services.citizen_data_export(actor=request.user, phone=phone, reason=request.POST.get("reason", ""),
+                                              request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{request.path.rsplit('export/', 1)[0]}?phone={phone}")
+    if request.POST.get("format") == "json":
+        body = json.dumps({"phone": export.phone, "cases": export.cases}, ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = "attachment; filename=personal-data.json"
+        return response
+    return xlsx_response(_workbook(export), "personal-data.xlsx")
+
+
+def _workbook(export: services.CitizenExport):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("工单")
+    sheet.append(["工单编号", "受理时间", "来源", "类别", "标题", "诉求内容", "地址", "诉求人", "联系电话", "状态",
+                  "办结情况", "满意度", "结案时间"])
+    events = workbook.create_sheet("处理过程")
+    events.append(["工单编号", "时间", "操作", "说明"])
+    for case in export.cases:
+        sheet.append([case[k] for k in ("number", "registered_at", "source", "category", "title", "content", "address",
+                                        "citizen_name", "citizen_phone", "state", "handling_result", "satisfaction",
+                                        "closed_at")])
+        for event in case["events"]:
+            events.append([case["number"], event["at"], event["action"], event["note"]])
+    return workbook
+
+
+@login_required
+@require_POST
+def citizen_erase(request: HttpRequest) -> HttpResponse:
+    if refusal := _pipl_refusal(request):
+        return refusal
+    phone = request.POST.get("phone", "")
+    try:
+        result = services.citizen_data_erase(actor=request.user, phone=phone, reason=request.POST.get("reason", ""),
+                                             request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已删除(匿名化){len(result.erased)} 件已结案工单中的个人信息")
+        if result.kept_open:
+            messages.warning(request, f"{len(result.kept_open)} 件工单尚未结案,未删除:{'、'.join(result.kept_open)}")
+    return redirect(f"{request.path.rsplit('erase/', 1)[0]}?phone={phone}")
