@@ -78,9 +78,11 @@ def generate(url: str, count: int, workdir: Path) -> dict:
         with conn.cursor() as cur, open(spool_path, "w", encoding="utf-8") as spool:
             with cur.copy(f"COPY cases_case ({case_columns}) FROM STDIN") as case_copy:
                 event_lines: list[str] = []
-                for offset in range(count):
+                # Cases arrive in time order, as in production: a month's cases sit together on disk.
+                moments = sorted(NOW - timedelta(days=730 * rng.random() ** 1.15, minutes=rng.randint(0, 600))
+                                 for _ in range(count))
+                for offset, registered in enumerate(moments):
                     case_id = first_id + offset
-                    registered = NOW - timedelta(days=730 * rng.random() ** 1.15, minutes=rng.randint(0, 600))
                     age_days = (NOW - registered).days
                     estate, nb, grid, road, kind, low, high = rng.choice(places)
                     address = f"{road}{rng.randint(low, high)}{kind}{rng.randint(1, 30)}号" if kind == "弄" else \

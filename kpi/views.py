@@ -52,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     charts = {
         "trend": {"months": [r["month"] for r in trend],
                   "series": [{"name": k.name, "data": [_pct(r[k.code]["value"]) for r in trend]}
-                             for k in KPIS if k.code in ("first_contact", "handled_on_time", "satisfied")]},
+                             for k in KPIS if k.code in selectors.TREND_CODES]},
         "category": [{"name": r["label"], "value": r["cases"], "filter": f"category={r['key'] or ''}"} for r in by_category],
         "source": [{"name": r["label"], "value": r["cases"], "filter": f"source={r['key']}"} for r in by_source],
         "period": f"registered_from={start.isoformat()}&registered_to={end.isoformat()}",

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEntry
 from cases import services
 from chengyun import clock
+from chengyun.errors import ValidationFailed
 from kpi.selectors import kpi_compare, kpi_ranking, monthly_trend, previous_period
 from org.services import api_token_create
 
@@ -54,6 +55,12 @@ def test_period_over_period_change(street, two_departments):
 def test_monthly_trend_groups_by_registration_month(street, two_departments):
     months = {r["month"]: r for r in monthly_trend(street.dispatcher, today=date(2026, 11, 24))}
     assert months["2026-11"]["cases"] == 3 and months["2026-10"]["cases"] == 1
+    # 三率 only by default (the other aggregates are not computed); 11-02: 2 of 3 called back satisfied
+    assert months["2026-11"]["satisfied"]["value"] == 0.6667 and "chases" not in months["2026-11"]
+    chases = monthly_trend(street.dispatcher, today=date(2026, 11, 24), codes=("chases",))
+    assert [r["chases"] for r in chases] == [{"value": 0}, {"value": 0}]
+    with pytest.raises(ValidationFailed):
+        monthly_trend(street.dispatcher, codes=("weekday",))
 
 
 def test_dashboard_renders_figures_charts_and_wall_mode(street, two_departments):
