@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -61,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "start": start, "end": end, "street": street, "ranking": ranking, "overview": queues.street_overview(user),
         "rates": [(k, street[k.code]) for k in KPIS if k.code in RATE_CODES],
         "counts": [(k, street[k.code]) for k in KPIS if k.code not in RATE_CODES],
-        "hotspots": selectors.hotspots(user, start=start, end=end), "charts": json.dumps(charts, ensure_ascii=False),
+        "hotspots": selectors.hotspots(user, start=start, end=end), "charts": charts,
         "by_category": by_category, "by_source": by_source, "wall": request.GET.get("wall") == "1",
         "kpis": KPIS,
     }

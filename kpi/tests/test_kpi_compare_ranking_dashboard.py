@@ -111,3 +111,13 @@ def test_a_department_head_sees_the_street_ranking_but_only_its_own_cases(street
                        street_wide=True)[0]["label"] == "静安物业"
     own = kpi_compare(street.handler, start=date(2026, 11, 2), end=date(2026, 11, 2))[0]
     assert own["cases"] == 2
+
+
+def test_a_category_name_cannot_break_out_of_the_chart_data(street, two_departments):
+    parent = street.category.parent
+    parent.name = "</script><script>alert(1)</script>"
+    parent.save()
+    client = Client()
+    client.force_login(street.leader)
+    page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02"}).content.decode()
+    assert "<script>alert(1)" not in page and "\\u003C/script\\u003E" in page
