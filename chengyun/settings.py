@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "selfreport",
     "hotline",
     "kpi",
+    "dispatch",
     "demo",
 ]
 
@@ -155,7 +156,13 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
                            "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
+    "retrain-classifier": {"task": "dispatch.tasks.retrain_classifier",
+                           "schedule": float(os.environ.get("DISPATCH_RETRAIN_SECONDS", str(7 * 24 * 3600)))},
 }
+# Smart dispatch (app dispatch): auto-dispatch is off unless a confidence level is set (e.g. 0.95).
+DISPATCH_AUTO_CONFIDENCE = float(os.environ["DISPATCH_AUTO_CONFIDENCE"]) if os.environ.get("DISPATCH_AUTO_CONFIDENCE") else None
+DISPATCH_DUPLICATE_DAYS = int(os.environ.get("DISPATCH_DUPLICATE_DAYS", "30"))
+DISPATCH_DUPLICATE_THRESHOLD = float(os.environ.get("DISPATCH_DUPLICATE_THRESHOLD", "0.5"))
 # Outbound channels for notifications (SMS, WeChat Work…): dotted paths of classes with send(notification).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]
