@@ -26,6 +26,7 @@ urlpatterns = [
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
     path("dashboard/", include("kpi.urls")),
+    path("dispatch/", include("dispatch.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

@@ -185,8 +185,9 @@ def place_for(address: str = "", latitude=None, longitude=None, *, case: Case | 
     snapshot = org_snapshot()
     if case is not None and case.neighbourhood_id:
         grid = next((g for g in snapshot.grids if g.pk == case.grid_id), None)
-        return PlaceMatch(snapshot.estates.get(case.estate_id), snapshot.neighbourhoods.get(case.neighbourhood_id),
-                          grid, case.address, "case")
+        estate = snapshot.estates.get(case.estate_id)
+        return PlaceMatch(estate, snapshot.neighbourhoods.get(case.neighbourhood_id), grid,
+                          _lane_of(case.address) or (estate.name if estate else ""), "case")
     if address and address.strip():
         place = place_from_address(snapshot.gazetteer, address)
         if place.known:
@@ -197,6 +198,12 @@ def place_for(address: str = "", latitude=None, longitude=None, *, case: Case | 
             return PlaceMatch(None, grid.neighbourhood, grid, f"{float(latitude):.5f},{float(longitude):.5f}",
                               "coordinates")
     return UNKNOWN
+
+
+def _lane_of(address: str) -> str:
+    """愚园路128弄3号501室 → 愚园路128弄: the place without the house and room."""
+    match = _LANE.search(address_variants(address)[0]) if address else None
+    return match.group(0) if match else ""
 
 
 def department_for(category: Category, place: PlaceMatch, version: ClassifierVersion | None = None) -> DepartmentGuess | None:

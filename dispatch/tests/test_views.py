@@ -1,0 +1,45 @@
+from dispatch.models import DispatchOutcome
+
+
+def test_the_intake_panel_shows_the_suggestion_while_typing(client, trained):
+    client.force_login(trained.street.intake)
+    html = client.get("/dispatch/suggest/", {"content": "楼上群租,隔断成好几间", "address": "愚园路128弄3号"}).content.decode()
+    assert "智能建议" in html and "群租" in html and "「群租」" in html
+    assert "金坛居民区" in html and "建议主办:房管办" in html and "派出所" in html
+
+
+def test_the_intake_panel_warns_about_an_unknown_address(client, trained):
+    client.force_login(trained.street.intake)
+    html = client.get("/dispatch/suggest/", {"content": "楼上群租,隔断成好几间", "address": "火星路1号"}).content.decode()
+    assert "地址未能识别" in html
+
+
+def test_the_intake_form_asks_for_the_panel(client, trained):
+    client.force_login(trained.street.intake)
+    html = client.get("/").content.decode()
+    assert 'id="dispatch-suggestion"' in html and "/dispatch/suggest/" in html
+
+
+def test_handlers_cannot_use_the_panel(client, trained):
+    client.force_login(trained.street.handler)
+    assert client.get("/dispatch/suggest/", {"content": "群租"}).status_code == 403
+
+
+def test_the_dispatcher_desk_shows_suggestions_with_reasons(client, trained):
+    case = trained.street.new_case(content="楼上群租,隔断成很多小间,住了十几个人", category=None)
+    client.force_login(trained.street.dispatcher)
+    html = client.get("/").content.decode()
+    assert case.number in html
+    assert "智能建议" in html and "→ 房管办" in html and "类别:群租 0." in html
+
+
+def test_bulk_dispatch_by_suggestion_sets_category_and_departments_and_records_the_outcome(client, trained):
+    case = trained.street.new_case(content="楼上群租,隔断成很多小间,住了十几个人", category=None)
+    client.force_login(trained.street.dispatcher)
+    client.post("/work/dispatch/", {"case": [case.pk], "lead_department": "suggestion"})
+    case.refresh_from_db()
+    assert case.state == "dispatched" and case.category == trained.categories["群租"]
+    assert case.lead_department == trained.housing
+    assert set(case.assignments.filter(role="co").values_list("department__name", flat=True)) == {"派出所"}
+    outcome = DispatchOutcome.objects.get(case=case)
+    assert not outcome.category_overridden and not outcome.department_overridden
