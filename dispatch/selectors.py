@@ -8,6 +8,7 @@ import io
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,7 +25,7 @@ from org.models import Category, Department, Estate, Grid, Neighbourhood, Respon
 from org.selectors import Gazetteer
 
 from .models import ClassifierVersion
-from .pipeline import Prediction, predict_top, prepare_text
+from .pipeline import MAX_CHARS, Prediction, predict_top
 from .places import UNKNOWN, PlaceMatch, address_variants, grid_for_point, place_from_address
 
 SNAPSHOT_SECONDS = 60
@@ -122,7 +123,8 @@ class DepartmentGuess:
 @dataclass(frozen=True)
 class DuplicateGuess:
     case: Case
-    similarity: float
+    similarity: float  # the score compared with DISPATCH_DUPLICATE_THRESHOLD
+    text_similarity: float
 
 
 @dataclass
@@ -158,7 +160,7 @@ class Suggestion:
             parts.append(self.department.reason)
         if self.duplicates:
             top = self.duplicates[0]
-            parts.append(f"疑似重复:{top.case.number} 相似度 {top.similarity:.2f}")
+            parts.append(f"疑似重复:{top.case.number} 相似度 {top.similarity:.2f}(文本 {top.text_similarity:.2f})")
         return ";".join(parts)
 
 
@@ -263,7 +265,8 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def _bigrams(text: str) -> Counter:
-    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", prepare_text(text))
+    # Numbers stay: the same 号 and 室 in two reports is part of what makes them the same report.
+    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", unicodedata.normalize("NFKC", text or "")[:MAX_CHARS])
     return Counter(text[i:i + 2] for i in range(len(text) - 1))
 
 
@@ -283,11 +286,28 @@ def neighbouring_estates(address: str, place: PlaceMatch) -> set[int]:
     return estates
 
 
+# Weights chosen on the demo street's merged 重复件 (python manage.py evaluate_duplicates; README).
+TEXT_WEIGHT, PLACE_WEIGHT, CATEGORY_WEIGHT = 0.4, 0.4, 0.2
+
+
+def address_key(address: str) -> tuple[str, str]:
+    """(愚园路128弄3号, 愚园路128弄): the house and the lane of an address, without the room."""
+    text = address_variants(address)[0] if address else ""
+    house = re.match(r"^(.*?\d+\s*[弄号](?:\d+号)?)", text)
+    return (house.group(1) if house else text), _lane_of(address)
+
+
+def duplicate_score(*, text: float, same_house: bool, same_lane: bool, same_category: bool) -> float:
+    """Text similarity, the same house (or only the same 弄) and the same category, weighted into 0…1."""
+    place = 1.0 if same_house else 0.5 if same_lane else 0.0
+    return TEXT_WEIGHT * text + PLACE_WEIGHT * place + CATEGORY_WEIGHT * (1.0 if same_category else 0.0)
+
+
 def duplicate_candidates(
-    *, content: str, address: str, place: PlaceMatch, user: User | None = None, exclude: Case | None = None,
-    before=None, threshold: float | None = None, days: int | None = None, limit: int = 5,
+    *, content: str, address: str, place: PlaceMatch, category_id: int | None = None, user: User | None = None,
+    exclude: Case | None = None, before=None, threshold: float | None = None, days: int | None = None, limit: int = 5,
 ) -> list[DuplicateGuess]:
-    """Open cases at the same or a neighbouring address in the window whose text is similar enough."""
+    """Open cases at the same or a neighbouring address in the window that score above the threshold."""
     threshold = settings.DISPATCH_DUPLICATE_THRESHOLD if threshold is None else threshold
     days = settings.DISPATCH_DUPLICATE_DAYS if days is None else days
     moment = before or clock.now()
@@ -295,7 +315,7 @@ def duplicate_candidates(
     if estates:
         where = Q(estate_id__in=estates)
     elif address and len(address.strip()) >= 4:
-        where = Q(address__startswith=address.strip()[:12])
+        where = Q(address__startswith=address_key(address)[0] or address.strip())
     else:
         return []
     queryset = policy.visible_cases(user) if user is not None else Case.objects.all()
@@ -303,11 +323,17 @@ def duplicate_candidates(
                                registered_at__gte=moment - timedelta(days=days), registered_at__lte=moment)
     if exclude is not None and exclude.pk:
         queryset = queryset.exclude(pk=exclude.pk)
+    house, lane = address_key(address)
     found = []
-    for other in queryset.only("id", "number", "title", "content", "state", "registered_at", "address")[:200]:
-        similarity = text_similarity(content, other.content)
-        if similarity >= threshold:
-            found.append(DuplicateGuess(other, round(similarity, 3)))
+    fields = ("id", "number", "title", "content", "state", "registered_at", "address", "category_id", "citizen_name")
+    for other in queryset.only(*fields)[:200]:
+        text = text_similarity(content, other.content)
+        other_house, other_lane = address_key(other.address)
+        score = duplicate_score(text=text, same_house=bool(house) and house == other_house,
+                                same_lane=bool(lane) and lane == other_lane,
+                                same_category=category_id is not None and category_id == other.category_id)
+        if score >= threshold:
+            found.append(DuplicateGuess(other, round(score, 3), round(text, 3)))
     found.sort(key=lambda d: -d.similarity)
     return found[:limit]
 
@@ -322,8 +348,11 @@ def suggestion_for_text(
     categories, version = categories_for_text(content)
     place = place_for(address, latitude, longitude, case=case)
     department = department_for(categories[0].category, place, version) if categories else None
-    duplicates = duplicate_candidates(content=content, address=address, place=place, user=user, exclude=case,
-                                      before=case.registered_at if case else None) if with_duplicates else []
+    category_id = (case.category_id if case is not None and case.category_id else
+                   categories[0].category.pk if categories else None)
+    duplicates = duplicate_candidates(content=content, address=address, place=place, category_id=category_id,
+                                      user=user, exclude=case, before=case.registered_at if case else None,
+                                      ) if with_duplicates else []
     return Suggestion(categories, place, department, duplicates, version)
 
 
