@@ -29,6 +29,8 @@ from .pipeline import MAX_CHARS, Prediction, predict_top
 from .places import UNKNOWN, PlaceMatch, address_variants, grid_for_point, place_from_address
 
 SNAPSHOT_SECONDS = 60
+NEWEST_CHECK_SECONDS = 5
+_newest_checked = 0.0
 _lock = threading.Lock()
 _snapshot: tuple[float, OrgSnapshot] | None = None
 _classifier: tuple[int, ClassifierVersion, object] | None = None
@@ -80,20 +82,27 @@ def org_snapshot() -> OrgSnapshot:
     return current[1]
 
 
-def reset_caches() -> None:
+def reset_caches(*, keep_classifier: bool = False) -> None:
     """Forget the in-memory organisation and classifier (after org changes, a new training, between tests)."""
-    global _snapshot, _classifier
+    global _snapshot, _classifier, _newest_checked
     _snapshot = None
-    _classifier = None
+    _newest_checked = 0.0
+    if not keep_classifier:
+        _classifier = None
 
 
 def active_classifier() -> tuple[ClassifierVersion, object] | None:
     """The newest trained version and its loaded pipeline, loaded once per process and version."""
-    global _classifier
-    newest = ClassifierVersion.objects.order_by("-trained_at", "-id").values_list("pk", flat=True).first()
-    if newest is None:
-        return None
+    global _classifier, _newest_checked
     current = _classifier
+    # Which version is newest is asked at most every few seconds: another process may have trained one.
+    if current is not None and time.monotonic() - _newest_checked < NEWEST_CHECK_SECONDS:
+        return current[1], current[2]
+    newest = ClassifierVersion.objects.order_by("-trained_at", "-id").values_list("pk", flat=True).first()
+    _newest_checked = time.monotonic()
+    if newest is None:
+        _classifier = None
+        return None
     if current is None or current[0] != newest:
         with _lock:
             version = ClassifierVersion.objects.defer("model").get(pk=newest)
@@ -256,8 +265,11 @@ NEIGHBOUR_NUMBERS = 10
 
 
 def text_similarity(a: str, b: str) -> float:
-    """Cosine similarity of the character-bigram counts of two prepared texts (0…1)."""
-    left, right = _bigrams(a), _bigrams(b)
+    """Cosine similarity of the character-bigram counts of two texts (0…1)."""
+    return _cosine(_bigrams(a), _bigrams(b))
+
+
+def _cosine(left: Counter, right: Counter) -> float:
     if not left or not right:
         return 0.0
     dot = sum(n * right.get(g, 0) for g, n in left.items())
@@ -324,14 +336,17 @@ def duplicate_candidates(
     if exclude is not None and exclude.pk:
         queryset = queryset.exclude(pk=exclude.pk)
     house, lane = address_key(address)
+    mine = _bigrams(content)
     found = []
     fields = ("id", "number", "title", "content", "state", "registered_at", "address", "category_id", "citizen_name")
-    for other in queryset.only(*fields)[:200]:
-        text = text_similarity(content, other.content)
+    for other in queryset.only(*fields).order_by("-registered_at")[:300]:
         other_house, other_lane = address_key(other.address)
-        score = duplicate_score(text=text, same_house=bool(house) and house == other_house,
-                                same_lane=bool(lane) and lane == other_lane,
-                                same_category=category_id is not None and category_id == other.category_id)
+        same = {"same_house": bool(house) and house == other_house, "same_lane": bool(lane) and lane == other_lane,
+                "same_category": category_id is not None and category_id == other.category_id}
+        if duplicate_score(text=1.0, **same) < threshold:
+            continue  # even the same words could not make it a duplicate: skip comparing the texts
+        text = _cosine(mine, _bigrams(other.content))
+        score = duplicate_score(text=text, **same)
         if score >= threshold:
             found.append(DuplicateGuess(other, round(score, 3), round(text, 3)))
     found.sort(key=lambda d: -d.similarity)
