@@ -29,7 +29,7 @@ from .pipeline import build_pipeline
 logger = logging.getLogger(__name__)
 
 # Category name and keywords as extra training texts: a category nobody has closed yet is still known.
-KEYWORD_COPIES = 2
+KEYWORD_COPIES = 5
 MIN_SAMPLES = 2
 
 
