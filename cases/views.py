@@ -152,6 +152,15 @@ def _initial(case: Case, action: str) -> dict[str, Any]:
         if rule:
             initial["lead_department_id"] = rule.lead_department_id
             initial["co_department_ids"] = [d.pk for d in rule.co_departments.all()]
+        # Smart dispatch refines it: the suggested category when none is set, the 小区's 物业, history.
+        from dispatch.selectors import department_for, suggestion_for_case
+
+        suggestion = suggestion_for_case(None, case, with_duplicates=False)
+        category = case.category or (suggestion.category.category if suggestion.category else None)
+        guess = department_for(category, suggestion.place, suggestion.version) if category else None
+        if guess:
+            initial.update(category_id=category.pk, lead_department_id=guess.lead.pk,
+                           co_department_ids=[d.pk for d in guess.co])
         return initial
     if action == "reopen":
         return {"lead_department_id": case.lead_department_id}
@@ -179,6 +188,15 @@ def _deadline_rows(case: Case, handle_status: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _suggestion(request: HttpRequest, case: Case, available) -> Any:
+    """Smart dispatch's proposal, for whoever may dispatch or merge this case now."""
+    if not any(t.action in ("dispatch", "merge") for t in available):
+        return None
+    from dispatch.selectors import suggestion_for_case
+
+    return suggestion_for_case(request.user, case)
+
+
 def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
                     notice: str = "") -> dict[str, Any]:
     available = selectors.case_available_actions(request.user, case)
@@ -203,6 +221,7 @@ def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed
         "actions": actions, "error": error, "failed_action": failed_action, "notice": notice,
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
+        "suggestion": _suggestion(request, case, available),
     }
 
 

@@ -43,3 +43,21 @@ def test_bulk_dispatch_by_suggestion_sets_category_and_departments_and_records_t
     assert set(case.assignments.filter(role="co").values_list("department__name", flat=True)) == {"派出所"}
     outcome = DispatchOutcome.objects.get(case=case)
     assert not outcome.category_overridden and not outcome.department_overridden
+
+
+def test_the_case_page_shows_the_suggestion_and_preselects_the_dispatch_form(client, trained):
+    case = trained.street.new_case(content="楼上群租,隔断成很多小间,住了十几个人", category=None)
+    client.force_login(trained.street.dispatcher)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="smart-dispatch"' in html and "建议主办:房管办" in html and "采用" not in html
+    form = html[html.index('data-action="dispatch"'):]
+    form = form[:form.index("</form>")]
+    assert f'<option value="{trained.housing.pk}" selected>房管办</option>' in form
+    assert f'<option value="{trained.categories["群租"].pk}" selected>' in form
+
+
+def test_a_handler_sees_no_suggestion_on_the_case_page(client, trained):
+    case = trained.street.dispatched_case(content="楼上群租,隔断成很多小间")
+    client.force_login(trained.street.handler)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="smart-dispatch"' not in html
