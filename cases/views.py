@@ -162,6 +162,12 @@ def _initial(case: Case, action: str) -> dict[str, Any]:
             initial.update(category_id=category.pk, lead_department_id=guess.lead.pk,
                            co_department_ids=[d.pk for d in guess.co])
         return initial
+    if action == "merge":
+        # The most similar open case at the same or a neighbouring address, if smart dispatch found one.
+        from dispatch.selectors import suggestion_for_case
+
+        duplicates = suggestion_for_case(None, case).duplicates
+        return {"master": duplicates[0].case.number} if duplicates else {}
     if action == "reopen":
         return {"lead_department_id": case.lead_department_id}
     return {}

@@ -84,6 +84,7 @@ class ClassifierOut(Schema):
     data_description: str
     train_seconds: float
     metrics: dict
+    acceptance: dict = Field(..., description="近30天派单对建议的采纳情况(改类别、改主办、自动派单件数与采纳率)")
 
 
 def _allowed(user: User) -> None:
@@ -137,4 +138,5 @@ def classifier(request: HttpRequest):
     version = ClassifierVersion.objects.defer("model").order_by("-trained_at", "-id").first()
     if version is None:
         raise NotFound("尚未训练分类模型:请运行 manage.py train_classifier")
+    version.acceptance = selectors.outcome_summary()
     return version

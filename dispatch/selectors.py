@@ -375,3 +375,19 @@ def suggestion_for_case(user: User | None, case: Case, *, with_duplicates: bool 
     """What smart dispatch proposes for a case: category top-3, place, lead (+ co) department, duplicates."""
     return suggestion_for_text(content=case.content, address=case.address, latitude=case.latitude,
                                longitude=case.longitude, user=user, case=case, with_duplicates=with_duplicates)
+
+
+def outcome_summary(*, days: int = 30) -> dict:
+    """How often dispatchers followed the suggestion in the last `days` days (派单 with a classifier in use)."""
+    from django.db.models import Count
+
+    from .models import DispatchOutcome
+
+    rows = DispatchOutcome.objects.filter(at__gte=clock.now() - timedelta(days=days)).aggregate(
+        dispatched=Count("id"), category_overridden=Count("id", filter=Q(category_overridden=True)),
+        department_overridden=Count("id", filter=Q(department_overridden=True)),
+        automatic=Count("id", filter=Q(automatic=True)))
+    total = rows["dispatched"]
+    rows["category_accepted_rate"] = round(1 - rows["category_overridden"] / total, 3) if total else None
+    rows["department_accepted_rate"] = round(1 - rows["department_overridden"] / total, 3) if total else None
+    return {"days": days, **rows}

@@ -59,6 +59,7 @@ def test_an_empty_text_is_refused(trained):
 def test_it_shows_the_classifier_in_use(trained):
     body = api(trained.street.dispatcher).get("/api/dispatch/classifier").json()
     assert body["id"] == trained.version.pk and body["n_samples"] == 24 and "macro_f1" in body["metrics"]
+    assert body["acceptance"]["dispatched"] == 0 and body["acceptance"]["category_accepted_rate"] is None
 
 
 def test_without_a_classifier_the_endpoint_says_how_to_train(street):

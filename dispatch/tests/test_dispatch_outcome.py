@@ -26,3 +26,18 @@ def test_a_dispatch_following_the_suggestion_is_not_an_override(trained):
 def test_nothing_is_recorded_before_a_classifier_exists(street):
     street.dispatched_case()
     assert not DispatchOutcome.objects.exists()
+
+
+def test_the_acceptance_rates_are_reported(trained):
+    from dispatch.selectors import outcome_summary
+
+    street = trained.street
+    followed = street.new_case(content="楼上群租,隔断成很多小间", category=None)
+    cs.case_dispatch(actor=street.dispatcher, case=followed, lead_department=trained.housing,
+                     category=trained.categories["群租"])
+    overridden = street.new_case(content="楼上群租,隔断成很多小间", category=None)
+    cs.case_dispatch(actor=street.dispatcher, case=overridden, lead_department=street.department,
+                     category=trained.categories["群租"])
+    summary = outcome_summary()
+    assert summary["dispatched"] == 2 and summary["department_overridden"] == 1
+    assert summary["category_accepted_rate"] == 1.0 and summary["department_accepted_rate"] == 0.5

@@ -61,3 +61,15 @@ def test_a_handler_sees_no_suggestion_on_the_case_page(client, trained):
     client.force_login(trained.street.handler)
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'id="smart-dispatch"' not in html
+
+
+def test_the_merge_form_is_preselected_with_the_most_similar_open_case(client, trained):
+    street = trained.street
+    first = street.new_case(content="愚园路128弄3号楼道内堆放大量纸板杂物,存在消防隐患")
+    second = street.new_case(content="128弄3号楼道里堆放大量纸板杂物,有消防隐患,要求处理")
+    client.force_login(street.dispatcher)
+    html = client.get(f"/cases/{second.pk}/").content.decode()
+    form = html[html.index('data-action="merge"'):]
+    form = form[:form.index("</form>")]
+    assert f'value="{first.number}"' in form
+    assert "疑似重复件" in html and "相似度" in html
