@@ -82,12 +82,14 @@ def predict_top(pipeline: Pipeline, text: str, *, k: int = 3, evidence: int = 3,
 
 
 _words: set[str] | None = None
+# 十几, 一个, 两三: counting words weigh in a text but explain nothing.
+_NUMERAL_WORD = re.compile(r"[零一二两三四五六七八九十百千万几个多些]+")
 
 
 def is_word(term: str) -> bool:
     """A Chinese word of two or more characters in jieba's dictionary (or an ASCII word)."""
     global _words
-    if len(term) < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", term):
+    if len(term) < 2 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", term) or _NUMERAL_WORD.fullmatch(term):
         return False
     if term.isascii():
         return True

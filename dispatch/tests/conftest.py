@@ -10,6 +10,7 @@ import pytest
 
 from cases.models import Case, Source, State
 from chengyun import clock
+from chengyun.tests.browser.conftest import browser, page_as  # noqa: F401  (fixtures of the browser tests)
 from dispatch import selectors, services
 from dispatch.models import ClassifierVersion
 from org.models import Category, Department
