@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ClassifierVersion, DispatchOutcome
+from .models import ClassifierVersion, DispatchOutcome, Landmark
 
 
 @admin.register(ClassifierVersion)
@@ -23,3 +23,9 @@ class DispatchOutcomeAdmin(admin.ModelAdmin):
                     "category_overridden", "department_overridden", "automatic"]
     list_filter = ["category_overridden", "department_overridden", "automatic"]
     raw_id_fields = ["case"]
+
+
+@admin.register(Landmark)
+class LandmarkAdmin(admin.ModelAdmin):
+    list_display = ["name", "aliases", "neighbourhood", "grid", "estate"]
+    search_fields = ["name", "aliases"]

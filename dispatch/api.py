@@ -39,7 +39,8 @@ class CategoryOut(Schema):
 
 class PlaceOut(Schema):
     known: bool
-    how: str = Field(..., description="address=按门牌, estate_name=按小区名, coordinates=按坐标, case=工单已定位, 空=未识别")
+    how: str = Field(..., description="address=按门牌, estate_name=按小区名, landmark=按地标, "
+                                      "coordinates=按坐标, case=工单已定位, 空=未识别")
     matched: str
     estate: str | None
     neighbourhood_id: int | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from cases.models import Case
-from org.models import Category, Department
+from org.models import Category, Department, Estate, Grid, Neighbourhood
 
 
 class ClassifierVersion(models.Model):
@@ -54,3 +54,27 @@ class DispatchOutcome(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "派单建议采纳记录"
         ordering = ["-at", "-id"]
+
+
+class Landmark(models.Model):
+    """A place people name instead of an address (静安寺, 久光百货, 愚园路菜场): where it lies, for address → place."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    aliases = models.CharField("别名", max_length=200, blank=True, help_text="以逗号分隔")
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="landmarks",
+                                      verbose_name="居民区")
+    grid = models.ForeignKey(Grid, on_delete=models.SET_NULL, null=True, blank=True, related_name="landmarks",
+                             verbose_name="网格")
+    estate = models.ForeignKey(Estate, on_delete=models.SET_NULL, null=True, blank=True, related_name="landmarks",
+                               verbose_name="小区")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地标"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n in [self.name, *(a.strip() for a in self.aliases.replace(",", ",").split(","))] if n]

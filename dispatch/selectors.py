@@ -24,7 +24,7 @@ from chengyun import clock
 from org.models import Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule, User
 from org.selectors import Gazetteer
 
-from .models import ClassifierVersion
+from .models import ClassifierVersion, Landmark
 from .pipeline import MAX_CHARS, Prediction, predict_top
 from .places import UNKNOWN, PlaceMatch, address_variants, grid_for_point, place_from_address
 
@@ -51,6 +51,7 @@ class OrgSnapshot:
     estates: dict[int, Estate] = field(default_factory=dict)
     neighbourhoods: dict[int, Neighbourhood] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()  # category names and keywords, for explanations
+    landmarks: list[tuple[str, Landmark]] = field(default_factory=list)  # (name or alias, landmark), longest first
 
     @classmethod
     def load(cls) -> OrgSnapshot:
@@ -68,8 +69,10 @@ class OrgSnapshot:
         neighbourhoods = {n.pk: n for n in Neighbourhood.objects.all()}
         vocabulary = frozenset(w.strip() for c in categories.values()
                                for w in [c.name, *(c.keywords or "").replace(",", ",").split(",")] if len(w.strip()) >= 2)
+        landmarks = sorted(((name, landmark) for landmark in Landmark.objects.select_related("neighbourhood", "grid", "estate")
+                            for name in landmark.names), key=lambda item: -len(item[0]))
         return cls(gazetteer, list(Grid.objects.select_related("neighbourhood")), categories, departments, rules,
-                   ranges, estates, neighbourhoods, vocabulary)
+                   ranges, estates, neighbourhoods, vocabulary, landmarks)
 
 
 def org_snapshot() -> OrgSnapshot:
@@ -203,6 +206,11 @@ def place_for(address: str = "", latitude=None, longitude=None, *, case: Case | 
         place = place_from_address(snapshot.gazetteer, address)
         if place.known:
             return place
+        text = address_variants(address)[0]
+        for name, landmark in snapshot.landmarks:
+            if name in text:
+                return PlaceMatch(landmark.estate, landmark.neighbourhood, landmark.grid or (
+                    landmark.estate.grid if landmark.estate else None), name, "landmark")
     if latitude is not None and longitude is not None:
         grid = grid_for_point(snapshot.grids, float(latitude), float(longitude))
         if grid is not None:

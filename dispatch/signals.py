@@ -39,7 +39,9 @@ def _forget(sender, **kwargs) -> None:
     reset_caches(keep_classifier=True)
 
 
-for _model in (AddressRange, Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule):
+from .models import Landmark  # noqa: E402
+
+for _model in (AddressRange, Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule, Landmark):
     post_save.connect(_forget, sender=_model, dispatch_uid=f"dispatch.forget.{_model.__name__}")
     post_delete.connect(_forget, sender=_model, dispatch_uid=f"dispatch.forget.del.{_model.__name__}")
 m2m_changed.connect(_forget, sender=ResponsibilityRule.co_departments.through, dispatch_uid="dispatch.forget.co")

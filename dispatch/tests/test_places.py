@@ -70,3 +70,26 @@ def test_neighbouring_lane_on_the_same_road_is_a_neighbour(street):
     AddressRangeFactory(estate=far, road="愚园路", first=400, last=420)
     place = place_for("愚园路165弄2号")
     assert neighbouring_estates("愚园路165弄2号", place) == {street.estate.pk, across.pk}
+
+
+def test_a_landmark_places_an_address_without_a_number(street):
+    from dispatch.models import Landmark
+
+    Landmark.objects.create(name="愚园路菜场", aliases="愚园菜场,菜市场", neighbourhood=street.neighbourhood,
+                            estate=street.estate)
+    place = place_for("愚园菜场门口")
+    assert place.how == "landmark" and place.matched == "愚园菜场"
+    assert place.neighbourhood == street.neighbourhood and place.grid == street.grid
+    assert place_for("愚园路128弄3号").how == "address"  # a house number still wins
+
+
+def test_the_demo_landmarks_load_where_their_neighbourhood_exists(street):
+    from dispatch.demo import demo_landmarks_load
+    from dispatch.models import Landmark
+    from org.tests.factories import NeighbourhoodFactory
+
+    NeighbourhoodFactory(code="JABS", name="静安别墅居民区")
+    assert demo_landmarks_load() == 3  # 静安寺, 久光百货 and 愚园路菜场 (JT); other 居民区 are not in this street
+    assert demo_landmarks_load() == 0
+    assert place_for("久光门口有人乱设摊").neighbourhood.name == "静安别墅居民区"
+    assert Landmark.objects.count() == 3
