@@ -12,7 +12,7 @@ from org.selectors import Gazetteer, normalise_address
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[弄号衖室栋幢])")
 # Spellings seen in hotline texts for the same thing.
-_VARIANTS = [("邨", "村"), ("村", "邨"), ("衖", "弄"), ("號", "号"), ("路路", "路")]
+_VARIANTS = [("邨", "村"), ("村", "邨"), ("號", "号")]
 # 愚园路128-3号 / 愚园路128—3 / 愚园路128弄-3号: lane and house written with a dash.
 _DASHED = re.compile(r"(?P<road>[\u4e00-\u9fff]+?(?:路|街|道|里|坊|巷))(?P<lane>\d+)\s*[-—–－]\s*(?P<house>\d+)号?")
 

@@ -151,17 +151,6 @@ def classifier_train(*, holdout: float = 0.2, seed: int = 2026) -> ClassifierVer
     return version
 
 
-def classifier_ensure() -> ClassifierVersion | None:
-    """A version to suggest with: the newest, or one trained now (first use on a fresh database)."""
-    version = ClassifierVersion.objects.defer("model").order_by("-trained_at", "-id").first()
-    if version is not None:
-        return version
-    try:
-        return classifier_train()
-    except ValidationFailed:
-        return None
-
-
 # --- the workflow: outcomes and auto-dispatch -----------------------------------------------------------
 
 
