@@ -10,7 +10,6 @@ import pytest
 
 from cases.models import Case, Source, State
 from chengyun import clock
-from chengyun.tests.browser.conftest import browser, page_as  # noqa: F401  (fixtures of the browser tests)
 from dispatch import selectors, services
 from dispatch.models import ClassifierVersion
 from org.models import Category, Department
@@ -57,6 +56,10 @@ def _fresh_caches():
 
 @pytest.fixture
 def trained(street) -> Trained:
+    return build_trained(street)
+
+
+def build_trained(street) -> Trained:
     street.category.keywords = "堆物,楼道,消防通道"
     street.category.save()
     housing = DepartmentFactory(name="房管办", kind=Department.Kind.HOUSING)

@@ -2,9 +2,19 @@
 
 import pytest
 
-from chengyun.tests.browser.conftest import screenshot
+from dispatch import selectors
+from dispatch.tests.conftest import build_trained
+
+from .conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def trained(street):
+    selectors.reset_caches()
+    yield build_trained(street)
+    selectors.reset_caches()
 
 
 def test_intake_sees_the_suggestion_while_typing_and_adopts_the_category(trained, page_as, live_server):
