@@ -5,6 +5,7 @@ and the whole suggestion with its reasons. Everything a suggestion needs is held
 from __future__ import annotations
 
 import io
+import logging
 import re
 import threading
 import time
@@ -28,6 +29,7 @@ from .models import ClassifierVersion, Landmark
 from .pipeline import MAX_CHARS, Prediction, predict_top
 from .places import UNKNOWN, PlaceMatch, address_variants, grid_for_point, place_from_address
 
+logger = logging.getLogger(__name__)
 SNAPSHOT_SECONDS = 60
 NEWEST_CHECK_SECONDS = 5
 _newest_checked = 0.0
@@ -110,7 +112,12 @@ def active_classifier() -> tuple[ClassifierVersion, object] | None:
         with _lock:
             version = ClassifierVersion.objects.defer("model").get(pk=newest)
             blob = ClassifierVersion.objects.filter(pk=newest).values_list("model", flat=True).get()
-            current = (newest, version, joblib.load(io.BytesIO(bytes(blob))))
+            try:
+                pipeline = joblib.load(io.BytesIO(bytes(blob)))
+            except Exception:  # e.g. stored by another scikit-learn version: suggest nothing rather than fail
+                logger.exception("classifier version %s cannot be loaded; run manage.py train_classifier", newest)
+                return None
+            current = (newest, version, pipeline)
             _classifier = current
     return current[1], current[2]
 

@@ -60,3 +60,14 @@ def test_it_refuses_to_train_without_two_categories(db):
 
     with pytest.raises(ValidationFailed):
         services.classifier_train()
+
+
+def test_a_version_that_cannot_be_loaded_gives_no_category_instead_of_an_error(street, caplog):
+    from chengyun import clock
+    from dispatch.selectors import suggestion_for_text
+
+    ClassifierVersion.objects.create(trained_at=clock.now(), n_samples=0, n_labels=0, data_description="损坏",
+                                     model=b"not a pickle")
+    suggestion = suggestion_for_text(content="楼道里堆满杂物", address="愚园路128弄3号")
+    assert suggestion.categories == [] and suggestion.place.known
+    assert "cannot be loaded" in caplog.text
