@@ -13,11 +13,12 @@ from typing import Any
 import joblib
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
 from cases import services as case_services
-from cases.models import Case, CaseEvent, State
+from cases.models import Case, CaseEvent, Request, State
 from chengyun import clock
 from chengyun.errors import DomainError, ValidationFailed
 from org.models import Category
@@ -103,9 +104,12 @@ def keyword_texts() -> tuple[list[str], list[str]]:
 
 
 def department_history() -> dict[str, dict[str, int]]:
-    """Final lead department of closed cases per category × 小区 and per category × 居民区."""
+    """Per category × 小区 and per category × 居民区: which department handled closed cases to the end without
+    asking for a 退单 on them (a department that was made to keep a case it refused is no evidence)."""
     history: dict[str, Counter] = defaultdict(Counter)
-    rows = (training_cases().filter(lead_department__isnull=False)
+    refused = Request.objects.filter(case=OuterRef("pk"), kind=Request.Kind.RETURN,
+                                     department=OuterRef("lead_department"))
+    rows = (training_cases().filter(lead_department__isnull=False).exclude(Exists(refused))
             .values_list("category__code", "estate_id", "neighbourhood_id", "lead_department_id"))
     for code, estate_id, neighbourhood_id, department_id in rows.iterator(chunk_size=5000):
         if estate_id:

@@ -65,3 +65,16 @@ def test_a_case_suggestion_uses_the_place_found_at_registration(trained):
     assert suggestion.place.how == "case" and suggestion.place.estate == trained.street.estate
     assert suggestion.place.matched == "愚园路128弄"
     assert suggestion.category.category.name == "群租"
+
+
+def test_cases_the_lead_asked_to_return_are_no_history_for_it(trained):
+    from cases.models import Request
+    from dispatch.services import department_history
+
+    street = trained.street
+    kept = closed_case(street, street.category, "楼道堆物", lead=street.co_department)
+    Request.objects.create(case=kept, kind=Request.Kind.RETURN, status=Request.Status.REJECTED, reason="不属于本单位",
+                           department=street.co_department, requested_by=street.handler, requested_at=kept.registered_at)
+    closed_case(street, street.category, "楼道堆物", lead=street.co_department)
+    counts = department_history()[f"e:{street.category.code}:{street.estate.pk}"]
+    assert counts == {str(street.department.pk): 8, str(street.co_department.pk): 1}
