@@ -152,7 +152,22 @@ def _initial(case: Case, action: str) -> dict[str, Any]:
         if rule:
             initial["lead_department_id"] = rule.lead_department_id
             initial["co_department_ids"] = [d.pk for d in rule.co_departments.all()]
+        # Smart dispatch refines it: the suggested category when none is set, the 小区's 物业, history.
+        from dispatch.selectors import department_for, suggestion_for_case
+
+        suggestion = suggestion_for_case(None, case, with_duplicates=False)
+        category = case.category or (suggestion.category.category if suggestion.category else None)
+        guess = department_for(category, suggestion.place, suggestion.version) if category else None
+        if guess:
+            initial.update(category_id=category.pk, lead_department_id=guess.lead.pk,
+                           co_department_ids=[d.pk for d in guess.co])
         return initial
+    if action == "merge":
+        # The most similar open case at the same or a neighbouring address, if smart dispatch found one.
+        from dispatch.selectors import suggestion_for_case
+
+        duplicates = suggestion_for_case(None, case).duplicates
+        return {"master": duplicates[0].case.number} if duplicates else {}
     if action == "reopen":
         return {"lead_department_id": case.lead_department_id}
     return {}
@@ -177,6 +192,15 @@ def _deadline_rows(case: Case, handle_status: str) -> list[dict[str, Any]]:
             status, word = ("ok", "未到期") if case.is_open else ("", "")
         rows.append({"label": label, "deadline": deadline, "done": done, "status": status, "word": word})
     return rows
+
+
+def _suggestion(request: HttpRequest, case: Case, available) -> Any:
+    """Smart dispatch's proposal, for whoever may dispatch or merge this case now."""
+    if not any(t.action in ("dispatch", "merge") for t in available):
+        return None
+    from dispatch.selectors import suggestion_for_case
+
+    return suggestion_for_case(request.user, case)
 
 
 def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
@@ -204,6 +228,7 @@ def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
         "can_unmask": request.user.role in policy.UNMASK_ROLES,
+        "suggestion": _suggestion(request, case, available),
     }
 
 

@@ -52,7 +52,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
         filters.state, filters.overdue = "", False  # the queue is 待派单 by definition
         waiting = selectors.case_list(request.user, filters).filter(state=State.REGISTERED).order_by("registered_at", "id")
         page = _page(request, waiting)
+        from dispatch.selectors import suggestion_for_case
+
         for case in page:
+            # Smart dispatch: category top-3, place, lead (+ co) and duplicates, with the reasons shown.
+            case.suggestion = suggestion_for_case(request.user, case)
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             case.suggested = rule.lead_department if rule else None
         return render(request, "workbench/dispatcher.html", {
@@ -134,13 +138,27 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         return redirect("workbench")
     done, failed = [], []
     for case in queues.queue_to_dispatch(request.user).filter(pk__in=ids):
-        if target == "matrix":
+        category = None
+        if target == "suggestion":
+            from dispatch.selectors import suggestion_for_case
+
+            suggestion = suggestion_for_case(request.user, case, with_duplicates=False)
+            category = case.category or (suggestion.category.category if suggestion.category else None)
+            guess = suggestion.department
+            lead, co = (guess.lead, guess.co) if guess else (None, [])
+            if case.category and suggestion.category and case.category != suggestion.category.category:
+                from dispatch.selectors import department_for
+
+                guess = department_for(case.category, suggestion.place, suggestion.version)
+                lead, co = (guess.lead, guess.co) if guess else (None, [])
+        elif target == "matrix":
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             lead, co = (rule.lead_department, list(rule.co_departments.all())) if rule else (None, [])
         else:
             lead, co = Department.objects.filter(pk=target or 0, is_active=True).first(), []
         try:
-            services.case_dispatch(actor=request.user, case=case, lead_department=lead, co_departments=co)
+            services.case_dispatch(actor=request.user, case=case, lead_department=lead, co_departments=co,
+                                   category=category)
             done.append(case.number)
         except DomainError as exc:
             failed.append(f"{case.number}:{exc.message}")

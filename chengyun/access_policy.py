@@ -175,6 +175,20 @@ def _add_case_actions() -> None:
 _add_case_actions()
 
 
+def _add_dispatch() -> None:
+    """Smart dispatch: suggestions for those who register or dispatch; the model's version and scores for all."""
+    from dispatch.api import SUGGESTION_ROLES
+
+    roles = _humans(SUGGESTION_ROLES)
+    PAGES["dispatch:suggest"] = Access(roles=roles)
+    API["suggest"] = Access(roles=roles, method="POST")
+    API["case_suggestion"] = Access(roles=roles, scope="case", kwargs={"case_id": "case"})
+    API["classifier"] = Access(roles=ALL)
+
+
+_add_dispatch()
+
+
 def page_access(url_name: str) -> Access | None:
     if url_name in PAGES:
         return PAGES[url_name]

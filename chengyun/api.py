@@ -82,6 +82,7 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 
 def _register_routers() -> None:
     from cases.api import router as cases_router
+    from dispatch.api import router as dispatch_router
     from kpi.api import router as kpi_router
     from notifications.api import router as notifications_router
     from org.api import router as org_router
@@ -92,6 +93,7 @@ def _register_routers() -> None:
     api.add_router("/sensors", sensors_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/kpi", kpi_router)
+    api.add_router("/dispatch", dispatch_router)
 
 
 _register_routers()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hotline",
     "kpi",
     "reports",
+    "dispatch",
     "demo",
     "privacy",
 ]
@@ -161,10 +162,16 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
                            "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "personal-data-retention": {"task": "privacy.tasks.anonymise_expired", "schedule": 24 * 3600.0},
+    "retrain-classifier": {"task": "dispatch.tasks.retrain_classifier",
+                           "schedule": float(os.environ.get("DISPATCH_RETRAIN_SECONDS", str(7 * 24 * 3600)))},
 }
 # Days after 结案 that a case keeps its 诉求人's name, phone and house number; then the retention job
 # anonymises them (README "Personal data").
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
+# Smart dispatch (app dispatch): auto-dispatch is off unless a confidence level is set (e.g. 0.95).
+DISPATCH_AUTO_CONFIDENCE = float(os.environ["DISPATCH_AUTO_CONFIDENCE"]) if os.environ.get("DISPATCH_AUTO_CONFIDENCE") else None
+DISPATCH_DUPLICATE_DAYS = int(os.environ.get("DISPATCH_DUPLICATE_DAYS", "30"))
+DISPATCH_DUPLICATE_THRESHOLD = float(os.environ.get("DISPATCH_DUPLICATE_THRESHOLD", "0.65"))
 # Outbound channels for notifications (SMS, WeChat Work…): dotted paths of classes with send(notification).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
+    path("dispatch/", include("dispatch.urls")),
 ]
 
 handler403 = "cases.views.forbidden"

@@ -29,6 +29,7 @@ from cases.models import Request
 from chengyun import access_policy
 from chengyun.access_policy import API, Access
 from chengyun.api import api
+from dispatch.models import ClassifierVersion
 from hotline.models import ImportJob
 from hotline.services import default_profile
 from org.models import Role, User
@@ -135,6 +136,9 @@ class World:
         self.foreign_token = api_token_create(user=street.handler_other)[0]
         (tmp_path / "reports").mkdir()
         (tmp_path / "reports" / "2026-10.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        # A model version for GET /api/dispatch/classifier (the blob is never loaded by that endpoint).
+        ClassifierVersion.objects.create(trained_at=timezone.now(), n_samples=0, n_labels=0, data_description="probe",
+                                         model=b"")
         self.report = Report.objects.create(month=date(2026, 10, 1), status=Report.Status.DONE,
                                             pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
                                             requested_at=timezone.now())
@@ -184,6 +188,8 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
         return {"source": "patrol", "title": "楼道堆物", "content": "楼道内堆放杂物"}
     if op_id == "case_unmask":
         return {"reason": "核实诉求人身份,准备上门"}
+    if op_id == "suggest":
+        return {"content": "楼道内堆放杂物", "address": "愚园路128弄"}
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     bodies = action_bodies(world)

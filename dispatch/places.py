@@ -1,0 +1,102 @@
+"""Address → place for suggestions: spelling variants of Shanghai addresses tried against the gazetteer,
+then coordinates → 网格 by polygon. An address nobody can place is reported as unknown, never guessed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from org.models import Estate, Grid, Neighbourhood
+from org.selectors import Gazetteer, normalise_address
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[弄号衖室栋幢])")
+# Spellings seen in hotline texts for the same thing.
+_VARIANTS = [("邨", "村"), ("村", "邨"), ("號", "号")]
+# 愚园路128-3号 / 愚园路128—3 / 愚园路128弄-3号: lane and house written with a dash.
+_DASHED = re.compile(r"(?P<road>[\u4e00-\u9fff]+?(?:路|街|道|里|坊|巷))(?P<lane>\d+)\s*[-—–－]\s*(?P<house>\d+)号?")
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    estate: Estate | None
+    neighbourhood: Neighbourhood | None
+    grid: Grid | None
+    matched: str
+    how: str  # "address" | "estate_name" | "coordinates" | ""
+
+    @property
+    def known(self) -> bool:
+        return self.neighbourhood is not None
+
+    def describe(self) -> str:
+        parts = [p for p in (self.matched, self.estate and self.estate.name,
+                             self.neighbourhood and self.neighbourhood.name, self.grid and self.grid.name) if p]
+        return " → ".join(dict.fromkeys(parts))
+
+
+UNKNOWN = PlaceMatch(None, None, None, "", "")
+
+
+def chinese_to_int(text: str) -> int | None:
+    """一百二十八 → 128, 三十 → 30, 十二 → 12, 一二八 → 128 (digit by digit)."""
+    if not text:
+        return None
+    if all(ch in _CN_DIGITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def address_variants(address: str) -> list[str]:
+    """The address as typed (normalised: full-width digits, spaces, 衖) and the spellings it may stand for."""
+    text = normalise_address(address)
+    text = _CN_NUMBER.sub(lambda m: str(chinese_to_int(m.group(0)) if chinese_to_int(m.group(0)) is not None
+                                        else m.group(0)), text)
+    variants = [text]
+    dashed = _DASHED.search(text)
+    if dashed:
+        variants.append(f"{dashed['road']}{dashed['lane']}弄{dashed['house']}号")
+    for wrong, right in _VARIANTS:
+        if wrong in text:
+            variants.append(text.replace(wrong, right))
+    return list(dict.fromkeys(variants))
+
+
+def place_from_address(gazetteer: Gazetteer, address: str) -> PlaceMatch:
+    for variant in address_variants(address):
+        place = gazetteer.lookup(variant)
+        if place is not None:
+            how = "estate_name" if place.estate is not None and place.matched == place.estate.name else "address"
+            return PlaceMatch(place.estate, place.neighbourhood, place.grid, place.matched, how)
+    return UNKNOWN
+
+
+def point_in_polygon(lng: float, lat: float, polygon: list[list[float]]) -> bool:
+    """Ray casting; the polygon is [[lng, lat], ...], closed or not."""
+    inside = False
+    points = len(polygon)
+    for i in range(points):
+        x1, y1 = polygon[i]
+        x2, y2 = polygon[(i + 1) % points]
+        if (y1 > lat) != (y2 > lat):
+            x_cross = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            if lng < x_cross:
+                inside = not inside
+    return inside
+
+
+def grid_for_point(grids: list[Grid], latitude: float, longitude: float) -> Grid | None:
+    for grid in grids:
+        if grid.polygon and point_in_polygon(float(longitude), float(latitude), grid.polygon):
+            return grid
+    return None
