@@ -218,7 +218,14 @@ class CaseEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "工单事件"
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["action", "at"], name="event_action_at")]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["action", "at"], name="event_action_at"),
+            # 不满意 callbacks are a few per cent of the events: the dashboard's and the report's 不满意 lists read
+            # this partial index instead of every event of the month.
+            models.Index(fields=["at"], name="event_unsatisfied_callback",
+                         condition=models.Q(action="callback", payload__satisfaction="unsatisfied")),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
