@@ -19,6 +19,7 @@ from django.db.models import Model
 from org.models import User
 
 from .models import Case, CaseEvent, State
+from .signals import cases_registered_in_bulk
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def cases_insert(accepted: list[dict[str, Any]], *, actor: User) -> list[Registe
             CaseEvent(case_id=pk, action="register", actor=actor, at=values["registered_at"], from_state="",
                       to_state=State.REGISTERED, payload=_register_payload(values))
             for pk, values in zip(ids, accepted, strict=True)])
+    cases_registered_in_bulk.send(sender=Case, registered_at=[values["registered_at"] for values in accepted])
     return [Registered(pk, values["number"], values["hotline_number"], _pk(values["neighbourhood"]))
             for pk, values in zip(ids, accepted, strict=True)]
 

@@ -161,6 +161,7 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
                            "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
+    "kpi-monthly-summaries": {"task": "kpi.tasks.keep_monthly_summaries", "schedule": 3600.0},
     "personal-data-retention": {"task": "privacy.tasks.anonymise_expired", "schedule": 24 * 3600.0},
     "retrain-classifier": {"task": "dispatch.tasks.retrain_classifier",
                            "schedule": float(os.environ.get("DISPATCH_RETRAIN_SECONDS", str(7 * 24 * 3600)))},

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import policy
 from cases.models import Case, Source
+from chengyun import clock
 from chengyun.errors import ValidationFailed
 from org.models import User
 
@@ -127,28 +128,70 @@ def kpi_ranking(user: User, *, start: date, end: date, kpi: str, group_by: str =
 
 
 TREND_CODES = ("first_contact", "handled_on_time", "satisfied")
+# The current and previous months change all the time (callbacks, closing): always computed live, never kept.
+LIVE_MONTHS = 2
+
+
+def _all_aggregates(kpis=KPIS) -> dict:
+    aggregates = {"cases": Count("id")}
+    for kpi in kpis:
+        aggregates.update(kpi.aggregates())
+    return aggregates
+
+
+def _per_month(cases, since: datetime, kpis=KPIS) -> dict[date, dict]:
+    """{first day of the 受理 month: raw aggregates} for the cases registered since `since`, one grouped query."""
+    rows = (cases.filter(registered_at__gte=since)
+            .annotate(month=TruncMonth("registered_at", tzinfo=timezone.get_current_timezone()))
+            .values("month").annotate(**_all_aggregates(kpis)).order_by("month"))
+    return {row.pop("month").date(): row for row in rows}
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    index = today.year * 12 + today.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+
+
+def _street_months(month_starts: list[date]) -> dict[date, dict]:
+    """Street-wide aggregates per month: kept months from MonthlySummary, the rest computed (and kept)."""
+    from .models import MonthlySummary
+
+    live_from = month_starts[-min(LIVE_MONTHS, len(month_starts))]
+    past = [m for m in month_starts if m < live_from]
+    kept = {s.month: s.figures for s in MonthlySummary.objects.filter(month__in=past)}
+    missing = [m for m in past if m not in kept]
+    start = missing[0] if missing else live_from
+    computed = _per_month(Case.objects.all(), datetime.combine(start, time.min, timezone.get_current_timezone()))
+    for month in missing:
+        figures = computed.get(month, {"cases": 0})
+        MonthlySummary.objects.update_or_create(month=month, defaults={"figures": figures, "computed_at": clock.now()})
+        kept[month] = figures
+    return {**kept, **{m: figures for m, figures in computed.items() if m >= live_from}}
 
 
 def monthly_trend(user: User, *, months: int = 12, today: date | None = None,
                   codes: tuple[str, ...] = TREND_CODES) -> list[dict]:
-    """The chosen KPIs (三率 by default) per month for the last `months` months (by 受理 month), one grouped query.
+    """The chosen KPIs (三率 by default) per 受理 month for the last `months` months, months without cases left out.
 
-    Only the asked-for aggregates are computed: a year of cases is the largest scan on the dashboard."""
+    Street-wide users read past months from the kept MonthlySummary (a year of cases is the largest scan on the
+    dashboard); scoped users' few cases are aggregated live, only the asked-for KPIs."""
     unknown = set(codes) - set(KPI_BY_CODE)
     if unknown:
         raise ValidationFailed(f"不支持的指标:{', '.join(sorted(unknown))}")
     kpis = [KPI_BY_CODE[code] for code in codes]
-    today = today or timezone.localdate()
-    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    low, _ = _bounds(first, today)
-    aggregates = {"cases": Count("id")}
-    for kpi in kpis:
-        aggregates.update(kpi.aggregates())
-    rows = (policy.visible_cases(user).filter(registered_at__gte=low)
-            .annotate(month=TruncMonth("registered_at", tzinfo=timezone.get_current_timezone()))
-            .values("month").annotate(**aggregates).order_by("month"))
-    return [{**_shape({"key": r["month"].strftime("%Y-%m"), "label": r["month"].strftime("%Y-%m"), **r}, kpis),
-             "month": r["month"].strftime("%Y-%m")} for r in rows]
+    month_starts = _month_starts(today or timezone.localdate(), months)
+    if user.is_authenticated and user.role in policy.STREET_WIDE_ROLES:
+        figures = _street_months(month_starts)
+    else:
+        since = datetime.combine(month_starts[0], time.min, timezone.get_current_timezone())
+        figures = _per_month(policy.visible_cases(user), since, kpis)
+    trend = []
+    for month in month_starts:
+        row = figures.get(month)
+        if row and row["cases"]:
+            label = month.strftime("%Y-%m")
+            trend.append({**_shape({**row, "key": label, "label": label}, kpis), "month": label})
+    return trend
 
 
 def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide: bool = False) -> dict:
