@@ -235,6 +235,9 @@ RATE_LIMITS = {
 # Uploads: images are re-encoded (EXIF and anything appended dropped); this caps decoded size against bombs.
 UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_000_000)))
 
+# `manage.py backup` writes its archives here; keep them on another disk or host in production.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+
 CONTENT_SECURITY_POLICY = os.environ.get(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
