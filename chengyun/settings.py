@@ -233,6 +233,7 @@ RATE_LIMITS = {
 }
 
 # Uploads: images are re-encoded (EXIF and anything appended dropped); this caps decoded size against bombs.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # Django's default is 100 files in one request
 UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_000_000)))
 
 # `manage.py backup` writes its archives here; keep them on another disk or host in production.
