@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import workbench
+from ops.views import healthz
 
 from .api import api
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
     path("dashboard/", include("kpi.urls")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler403 = "cases.views.forbidden"
