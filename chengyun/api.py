@@ -21,7 +21,7 @@ class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(token)
+        user = api_token_authenticate(token, method=request.method)
         if user is not None:
             request.user = user
         return user
@@ -33,7 +33,7 @@ class TokenHeaderAuth(APIKeyHeader):
     param_name = "X-API-Token"
 
     def authenticate(self, request: HttpRequest, key: str | None):
-        user = api_token_authenticate(key or "")
+        user = api_token_authenticate(key or "", method=request.method)
         if user is not None:
             request.user = user
         return user

@@ -195,6 +195,11 @@ MIDDLEWARE += [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS += [{"NAME": "org.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}}]
 
+# Two-step login (org/otp.py): optional for admins and leaders; once enrolled, required at every login.
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "org.otp.OtpRequiredMiddleware")
+OTP_VERIFY_URL = "/login/otp/"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "城运 chengyun")
+
 # Behind a reverse proxy (nginx) set TRUSTED_PROXY_COUNT=1 so limits and audit see the client, not the proxy.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # MLPS level 3: a limited number of failed logins, then the account is locked for a while (admins can unlock it

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cases import workbench
 from ops.views import healthz
+from org import otp
 
 from .api import api
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("work/address/", workbench.address_check, name="workbench-address"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/otp/", otp.verify, name="otp-verify"),
+    path("account/otp/", otp.setup, name="otp-setup"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("cases/", include("cases.urls")),
