@@ -46,7 +46,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def client_key(request: HttpRequest) -> str:
     """Who is counted: the client's address. Not the credential presented, since an attacker can invent a new
     token per request; an office behind one NAT address shares its budget, hence the generous API rate."""
-    return client_ip(request)
+    return client_ip(request) or "unknown"
 
 
 def rate_limit_hit(*, group: str, key: str, rate: str, now: float | None = None) -> int | None:

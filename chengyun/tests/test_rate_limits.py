@@ -1,7 +1,7 @@
 """Public and API endpoints answer 429 (in Chinese, JSON for API clients) once a client passes its rate."""
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from chengyun.ratelimit import parse_rate, rate_limit_hit
 
@@ -59,3 +59,16 @@ def test_the_window_resets():
     assert rate_limit_hit(group="t", key="k", rate="1/m", now=120.0) is None
     assert rate_limit_hit(group="t", key="k", rate="1/m", now=150.0) == 30
     assert rate_limit_hit(group="t", key="k", rate="1/m", now=181.0) is None
+
+
+def test_a_forged_or_missing_address_is_never_stored_as_the_client(street, settings):
+    from chengyun.security import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/report/", HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "10.0.0.2"
+    request = RequestFactory().get("/report/", REMOTE_ADDR="")
+    assert client_ip(request) is None
+    response = Client(REMOTE_ADDR="").post("/api/auth/token", {"username": "t_intake", "password": "x"},
+                                           content_type="application/json")
+    assert response.status_code == 403  # a failed login without an address is still recorded, not a crash
