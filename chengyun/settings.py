@@ -153,6 +153,7 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
@@ -183,7 +184,8 @@ if not DEBUG:
 # --- Security: authentication, lock-out, rate limits, headers (issue 8) -------------------------------------------
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "ops"]
 _auth_index = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-MIDDLEWARE[_auth_index + 1:_auth_index + 1] = ["django_otp.middleware.OTPMiddleware"]
+# Two-step login (org/otp.py): optional for admins and leaders; once enrolled, required at every login.
+MIDDLEWARE[_auth_index + 1:_auth_index + 1] = ["django_otp.middleware.OTPMiddleware", "org.otp.OtpRequiredMiddleware"]
 # Rate limits answer before any view or database work.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "chengyun.ratelimit.RateLimitMiddleware")
 MIDDLEWARE += [
@@ -195,8 +197,6 @@ MIDDLEWARE += [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS += [{"NAME": "org.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}}]
 
-# Two-step login (org/otp.py): optional for admins and leaders; once enrolled, required at every login.
-MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "org.otp.OtpRequiredMiddleware")
 OTP_VERIFY_URL = "/login/otp/"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "城运 chengyun")
 

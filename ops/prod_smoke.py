@@ -115,10 +115,12 @@ def main() -> int:
         "DATABASE_URL": args.database_url, "CELERY_BROKER_URL": args.redis_url, "CELERY_RESULT_BACKEND": args.redis_url,
         "REDIS_CACHE_URL": args.redis_url, "CHENGYUN_VAR_DIR": str(workdir / "var"), "MEDIA_ROOT": str(workdir / "media"),
         "SLA_SWEEP_SECONDS": "3", "LOG_LEVEL": "WARNING",
+        # A queue of its own: another worker on the same Redis (a colleague's smoke) never takes this run's tasks.
+        "CELERY_QUEUE": f"chengyun-prodsmoke-{port}",
         # The smoke is one client on loopback; production keeps its limits.
         "RATE_LIMIT_ENABLED": "0",
     }
-    for name in ("CELERY_TASK_ALWAYS_EAGER", "CHENGYUN_INPROCESS_SCHEDULER"):
+    for name in ("CELERY_TASK_ALWAYS_EAGER", "CHENGYUN_INPROCESS_SCHEDULER", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
     processes: dict[str, subprocess.Popen] = {}
     logs = {name: workdir / f"{name}.log" for name in ("gunicorn", "worker", "beat")}
