@@ -22,6 +22,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/otp/", otp.verify, name="otp-verify"),
     path("account/otp/", otp.setup, name="otp-setup"),
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("cases/", include("cases.urls")),
