@@ -182,7 +182,8 @@ if not DEBUG:
     }
 
 # --- Security: authentication, lock-out, rate limits, headers (issue 8) -------------------------------------------
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "ops"]
+# "ninja" makes /api/docs use the Swagger UI files shipped with django-ninja instead of a CDN (blocked by our CSP).
+INSTALLED_APPS += ["ninja", "axes", "django_otp", "django_otp.plugins.otp_totp", "ops"]
 _auth_index = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 # Two-step login (org/otp.py): optional for admins and leaders; once enrolled, required at every login.
 MIDDLEWARE[_auth_index + 1:_auth_index + 1] = ["django_otp.middleware.OTPMiddleware", "org.otp.OtpRequiredMiddleware"]
