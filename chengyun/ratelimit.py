@@ -7,6 +7,7 @@ limit the answer is 429 with a Retry-After, in Chinese, as JSON for API clients.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .security import client_ip, rate_limited_response
 
+logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -55,12 +57,16 @@ def rate_limit_hit(*, group: str, key: str, rate: str, now: float | None = None)
     now = time.time() if now is None else now
     window_start = int(now // window) * window
     cache_key = f"rl:{group}:{key}:{window_start}"
-    cache.add(cache_key, 0, timeout=window + 1)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 1)
-        count = 1
+        cache.add(cache_key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=window + 1)
+            count = 1
+    except Exception as exc:  # noqa: BLE001 — Redis down must not take the site down: fail open, say so in the log
+        logger.warning("rate limit not counted (cache unavailable): %s", exc)
+        return None
     if count > limit:
         return max(1, int(window_start + window - now))
     return None

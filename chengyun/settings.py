@@ -226,7 +226,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # app host; the local-memory cache of the embedded demo counts per process.
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+    # Short timeouts: with Redis unreachable the limits fail open quickly instead of holding every request.
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     if REDIS_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)

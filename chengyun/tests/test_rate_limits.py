@@ -72,3 +72,12 @@ def test_a_forged_or_missing_address_is_never_stored_as_the_client(street, setti
     response = Client(REMOTE_ADDR="").post("/api/auth/token", {"username": "t_intake", "password": "x"},
                                            content_type="application/json")
     assert response.status_code == 403  # a failed login without an address is still recorded, not a crash
+
+
+def test_with_redis_down_requests_still_get_through(street, settings):
+    # A Redis cache on a port where nothing listens: every count fails, the site must stay up.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": "1/m"}
+    client = Client(REMOTE_ADDR="203.0.113.11")
+    assert [client.get("/report/").status_code for _ in range(3)] == [200, 200, 200]
