@@ -30,6 +30,8 @@ def test_five_failures_lock_the_account_even_with_the_right_password(street, set
     assert again.status_code == 429
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action="login_failed", username="t_dispatcher").count() >= settings.AXES_FAILURE_LIMIT
+    locks = AuditEntry.objects.filter(username="t_dispatcher", detail__reason="连续登录失败,账号已锁定")
+    assert locks.count() == 1  # once, although the attempt during the lock-out failed again
 
 
 def test_the_lock_is_per_account_and_other_users_still_log_in(street, settings):
