@@ -181,6 +181,19 @@ def backup_create(*, directory: Path | None = None, using: str = "default", incl
     return BackupResult(path=archive_path, vendor=vendor, counts=counts, media_files=len(media_files))
 
 
+def backup_prune(*, directory: Path | None = None, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest archives in the directory; returns what was deleted."""
+    if keep < 1:
+        raise ValidationFailed("至少保留 1 份备份")
+    directory = Path(directory or settings.BACKUP_DIR)
+    # Names carry the UTC time, so name order is age order (newest last) for one database kind.
+    archives = sorted(directory.glob("chengyun-*.tar"), key=lambda p: p.name.split("-", 2)[-1])
+    doomed = archives[:-keep]
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
 def _is_empty(settings_dict: dict) -> bool:
     vendor = _vendor(settings_dict)
     try:
