@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/chengyun_test
 
-.PHONY: demo fonts serve test test-sqlite test-pg lint bench browser clean
+.PHONY: demo fonts serve test test-sqlite test-pg lint bench browser clean prod-smoke
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -58,6 +58,13 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/intake.py
+
+# The production stack (gunicorn + whitenoise, PostgreSQL, Celery worker and beat on Redis) on the local services:
+# a case through the API, the SLA sweep seen in the worker, everything stopped again. See README "Production".
+PROD_SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chengyun_prodsmoke
+PROD_SMOKE_REDIS_URL ?= redis://127.0.0.1:6379/13
+prod-smoke: $(VENV)/.installed
+	$(PY) ops/prod_smoke.py --database-url $(PROD_SMOKE_DATABASE_URL) --redis-url $(PROD_SMOKE_REDIS_URL)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

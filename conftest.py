@@ -25,6 +25,14 @@ from org.tests.factories import (
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Street:
     """One street: two 居民区, two departments and one user per role (handler_other is the outsider)."""

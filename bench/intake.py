@@ -38,7 +38,9 @@ def manage(env: dict, *args: str) -> str:
 
 def prepare_database(url: str | None, workdir: str) -> tuple[dict, str]:
     env = {**os.environ, "CHENGYUN_VAR_DIR": workdir, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
-           "SECRET_KEY": "bench-" + "x" * 50, "LOG_LEVEL": "ERROR"}
+           "SECRET_KEY": "bench-" + "x" * 50, "LOG_LEVEL": "ERROR",
+           # Plain HTTP on loopback, and one client firing as fast as it can: no TLS redirect, no rate limit.
+           "SECURE_SSL_REDIRECT": "0", "RATE_LIMIT_ENABLED": "0"}
     if url:
         parsed = urlparse(url)
         name = parsed.path.lstrip("/")

@@ -113,7 +113,7 @@ class CaseListQuery(Schema):
     registered_from: date | None = None
     registered_to: date | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 def _serialize(request: HttpRequest, case: Case, *, with_actions: bool = True, audit: bool = True) -> dict:

@@ -20,7 +20,7 @@ from org.models import Category, Department, Grid, Neighbourhood, Role, User
 from org.selectors import Gazetteer
 from workdays.calendar import add_working_days, add_working_hours, working_hours_between
 
-from . import bulk, policy
+from . import bulk, policy, uploads
 from .models import (
     OPEN_STATES,
     Assignment,
@@ -611,9 +611,16 @@ def case_attach(*, actor: User, case: Case, upload, note: str = "") -> Attachmen
         raise ValidationFailed("附件为空", details={"field": "file"})
     if size > MAX_ATTACHMENT_BYTES:
         raise ValidationFailed("附件不能超过 10 MB", details={"field": "file"})
-    head = upload.read(16)
+    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
     upload.seek(0)
-    content_type, extension = sniff_attachment(head)
+    content_type, extension = sniff_attachment(data[:16])
+    # What is stored is what the content check produced: images re-encoded, PDFs checked (cases/uploads.py).
+    if content_type.startswith("image/"):
+        stored, content_type, extension = uploads.image_reencode(data, content_type)
+    else:
+        uploads.pdf_check(data)
+        stored = upload
+    size = stored.size
     original = (getattr(upload, "name", "") or "附件")[-200:]
     with transaction.atomic():
         event = _perform(actor=actor, case=case, action="attach", note=note,
@@ -621,7 +628,7 @@ def case_attach(*, actor: User, case: Case, upload, note: str = "") -> Attachmen
         attachment = Attachment(case_id=case.pk, event=event, original_name=original, content_type=content_type,
                                 size=size, uploaded_by=actor, uploaded_at=event.at)
         # Stored under a random name with the sniffed extension, never the uploader's.
-        attachment.file.save(f"{secrets.token_hex(12)}{extension}", upload, save=False)
+        attachment.file.save(f"{secrets.token_hex(12)}{extension}", stored, save=False)
         attachment.save()
     return attachment
 

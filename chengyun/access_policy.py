@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from cases.policy import STREET_WIDE_ROLES, UNMASK_ROLES
 from cases.transitions import TRANSITIONS
 from org.models import Role
+from org.otp import OTP_ROLES
 
 # People's roles; the system account only acts through services and the sensor API and is not a login.
 HUMAN_ROLES = frozenset(r for r in Role.values if r != Role.SYSTEM)
@@ -90,6 +91,12 @@ PAGES: dict[str, Access] = {
     "workbench-address": Access(roles=ALL),
     "login": Access(public=True),
     "logout": Access(public=True, method="POST"),
+    # The second login step and the account's own settings.
+    "otp-verify": Access(roles=ALL),
+    "otp-setup": Access(roles=_humans(OTP_ROLES)),
+    "password_change": Access(roles=ALL),
+    "password_change_done": Access(roles=ALL),
+    "healthz": Access(public=True),  # the load balancer's probe: says only "ok"
     "cases:list": Access(roles=ALL),
     "cases:export": Access(roles=ALL),
     "cases:new": Access(roles=_humans(TRANSITIONS["register"].roles)),

@@ -6,6 +6,9 @@ Errors are always {"code": "...", "message": "中文说明", "details": {...}}: 
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DataError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,12 +19,14 @@ from org.services import api_token_authenticate
 
 from .errors import DomainError
 
+logger = logging.getLogger(__name__)
+
 
 class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(token)
+        user = api_token_authenticate(token, method=request.method)
         if user is not None:
             request.user = user
         return user
@@ -33,7 +38,7 @@ class TokenHeaderAuth(APIKeyHeader):
     param_name = "X-API-Token"
 
     def authenticate(self, request: HttpRequest, key: str | None):
-        user = api_token_authenticate(key or "")
+        user = api_token_authenticate(key or "", method=request.method)
         if user is not None:
             request.user = user
         return user
@@ -73,6 +78,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError):
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError):
     return _error(request, 401, "unauthenticated", "未登录或令牌无效")
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_value_out_of_range(request: HttpRequest, exc: Exception):
+    # A number too large for the database column (found by fuzzing): the client's input, not our failure.
+    logger.warning("value out of range on %s %s: %s", request.method, request.path, exc)
+    return _error(request, 422, "value_out_of_range", "数值超出范围")
 
 
 @api.exception_handler(HttpError)

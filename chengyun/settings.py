@@ -7,6 +7,7 @@ SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,8 +29,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-# The fallback key is only for the embedded demo; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "chengyun-insecure-demo-key-change-me-in-production-0123456789")
+# The fallback key is only for the embedded demo; production must set SECRET_KEY. Its "django-insecure-" prefix
+# makes `manage.py check --deploy` fail when production forgot to.
+SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-chengyun-demo-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -157,6 +159,7 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",
@@ -194,3 +197,89 @@ if not DEBUG:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+
+# --- Security: authentication, lock-out, rate limits, headers (issue 8) -------------------------------------------
+# "ninja" makes /api/docs use the Swagger UI files shipped with django-ninja instead of a CDN (blocked by our CSP).
+INSTALLED_APPS += ["ninja", "axes", "django_otp", "django_otp.plugins.otp_totp", "ops"]
+_auth_index = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+# Two-step login (org/otp.py): optional for admins and leaders; once enrolled, required at every login.
+MIDDLEWARE[_auth_index + 1:_auth_index + 1] = ["django_otp.middleware.OTPMiddleware", "org.otp.OtpRequiredMiddleware"]
+# Rate limits answer before any view or database work.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "chengyun.ratelimit.RateLimitMiddleware")
+MIDDLEWARE += [
+    "chengyun.security.SessionIdleTimeoutMiddleware",
+    "chengyun.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a request flagged as locked out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "org.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}}]
+
+OTP_VERIFY_URL = "/login/otp/"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "城运 chengyun")
+
+# Behind a reverse proxy (nginx) set TRUSTED_PROXY_COUNT=1 so limits and audit see the client, not the proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# MLPS level 3: a limited number of failed logins, then the account is locked for a while (admins can unlock it
+# earlier with `manage.py axes_reset_username`). Locked by username so guessing from many addresses still stops.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lock-out without the address can be dodged by rotating user agents or cookies; a lock-out
+# by username alone counts failures from every address and client. Spraying many accounts from one address is
+# stopped by the login rate limit instead (an office behind one NAT address must not lock itself out).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are already in the audit log
+AXES_LOCKOUT_CALLABLE = "chengyun.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "chengyun.security.client_ip"
+AXES_VERBOSE = False
+# Sessions: a whole working day at most (SESSION_COOKIE_AGE above), 30 idle minutes at most.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Rate limits (chengyun/ratelimit.py) count in the default cache: Redis in production (REDIS_CACHE_URL), shared by every
+# app host; the local-memory cache of the embedded demo counts per process.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
+CACHES = {
+    # Short timeouts: with Redis unreachable the limits fail open quickly instead of holding every request.
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if REDIS_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+# Per client address; "N/m" is N a minute, "N/h" N an hour.
+RATE_LIMITS = {
+    "report": os.environ.get("RATE_LIMIT_REPORT", "30/m"),  # public 随手拍 pages (SMS codes have their own limits)
+    "open311": os.environ.get("RATE_LIMIT_OPEN311", "60/m"),
+    "api": os.environ.get("RATE_LIMIT_API", "600/m"),
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m"),  # password attempts (web, admin and API token)
+}
+
+# Uploads: images are re-encoded (EXIF and anything appended dropped); this caps decoded size against bombs.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # Django's default is 100 files in one request
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_000_000)))
+
+# `manage.py backup` writes its archives here; keep them on another disk or host in production.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # TLS ends at the reverse proxy, which says so with X-Forwarded-Proto.
+    if env_bool("SECURE_PROXY_SSL", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The health probe of the load balancer speaks plain HTTP to the app host.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

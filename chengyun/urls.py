@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import workbench
+from ops.views import healthz
+from org import otp
 
 from .api import api
 
@@ -18,6 +20,10 @@ urlpatterns = [
     path("work/address/", workbench.address_check, name="workbench-address"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/otp/", otp.verify, name="otp-verify"),
+    path("account/otp/", otp.setup, name="otp-setup"),
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("cases/", include("cases.urls")),
@@ -30,6 +36,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler403 = "cases.views.forbidden"

@@ -31,7 +31,7 @@ class NotificationPage(Schema):
 class PageQuery(Schema):
     unread_only: bool = False
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class ReadIn(Schema):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from chengyun.errors import NotFound, PermissionDenied
 
 from . import selectors, services
 from .models import ApiToken, Category, Department, Neighbourhood
+from .otp import otp_required, otp_verify
 
 router = Router(tags=["组织与认证"])
 
@@ -20,12 +23,15 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = ""
+    scope: Literal["read", "write"] = Field("write", description="read=只读令牌(只能 GET),write=读写")
+    otp: str = Field("", description="已启用两步验证的账号:身份验证器中的 6 位动态码")
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -40,7 +46,11 @@ def token_create(request: HttpRequest, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise PermissionDenied("用户名或密码错误", code="invalid_credentials")
-    token, key = services.api_token_create(user=user, name=payload.name)
+    if otp_required(user) and not otp_verify(user, payload.otp):
+        # A wrong second factor counts as a failed login: towards the lock-out and in the audit log.
+        user_login_failed.send(sender=__name__, credentials={"username": payload.username}, request=request)
+        raise PermissionDenied("该账号已启用两步验证,请填写正确的 6 位动态码", code="otp_required")
+    token, key = services.api_token_create(user=user, name=payload.name, scope=payload.scope)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": key})
 
 

@@ -227,10 +227,19 @@ class ResponsibilityRule(models.Model):
 
 
 class ApiToken(models.Model):
-    """A per-user API token. Only a hash is stored; the key is shown once at creation."""
+    """A per-user API token. Only a hash is stored; the key is shown once at creation.
+
+    Its scope narrows what the user may do through it: a read-only token (for a dashboard screen or a report job)
+    cannot change anything even when its user could.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "只读"
+        WRITE = "write", "读写"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
     name = models.CharField("用途", max_length=80, blank=True)
+    scope = models.CharField("权限范围", max_length=10, choices=Scope.choices, default=Scope.WRITE)
     prefix = models.CharField("前缀", max_length=12, db_index=True)
     key_hash = models.CharField("摘要", max_length=64, unique=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -7,7 +7,7 @@ import secrets
 
 from django.utils import timezone
 
-from chengyun.errors import PermissionDenied
+from chengyun.errors import PermissionDenied, ValidationFailed
 
 from .models import ApiToken, Role, User
 
@@ -23,10 +23,12 @@ def system_user() -> User:
     return user
 
 
-def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str = "", scope: str = ApiToken.Scope.WRITE) -> tuple[ApiToken, str]:
     """A new token for the user; returns the row and the clear key, which is never stored."""
+    if scope not in ApiToken.Scope.values:
+        raise ValidationFailed("令牌权限范围只能是 read 或 write", details={"field": "scope"})
     key = "cy_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:80], prefix=key[:10], key_hash=hash_key(key))
+    token = ApiToken.objects.create(user=user, name=name[:80], prefix=key[:10], key_hash=hash_key(key), scope=scope)
     return token, key
 
 
@@ -39,13 +41,21 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_authenticate(key: str) -> User | None:
-    """The active user behind a key, touching last_used_at at most once a minute."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def api_token_authenticate(key: str, *, method: str = "GET") -> User | None:
+    """The active user behind a key, touching last_used_at at most once a minute.
+
+    A read-only token used for a request that changes something is refused (PermissionDenied, 403), not ignored.
+    """
     if not key or not key.startswith("cy_"):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
+    if token.scope == ApiToken.Scope.READ and method.upper() not in SAFE_METHODS:
+        raise PermissionDenied("只读令牌不能执行修改操作", code="token_read_only")
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -81,9 +81,16 @@ def self_report_actor() -> User:
     return user
 
 
+# A public form: a resident shows the problem in a few photos; more is someone filling our disk.
+MAX_PHOTOS = 6
+
+
 def self_report_submit(*, phone: str, code: str, content: str, address: str, name: str = "",
                        category: Category | None = None, latitude=None, longitude=None, photos=()) -> Case:
     """The verified report becomes a case (source 居民自报) with its photos, all or nothing."""
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:  # checked first, so a refused report does not use up the code
+        raise ValidationFailed(f"最多上传 {MAX_PHOTOS} 张照片", details={"field": "photos"})
     verified = phone_code_check(phone=phone, code=code)
     with transaction.atomic():
         # Used up together with the case: a failed registration leaves the code valid for a retry.

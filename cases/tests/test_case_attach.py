@@ -5,9 +5,10 @@ from django.test import Client
 from cases import services
 from cases.models import Attachment, CaseEvent
 from chengyun.errors import PermissionDenied, ValidationFailed
+from chengyun.testing import tiny_png
 from org.services import api_token_create
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
 
 
@@ -23,7 +24,7 @@ def test_handler_attaches_a_photo_recorded_as_an_event(street):
     assert attachment.content_type == "image/png" and attachment.original_name == "现场.png"
     assert attachment.file.name.endswith(".png") and "现场" not in attachment.file.name
     event = CaseEvent.objects.get(case=case, action="attach")
-    assert attachment.event == event and event.payload["size"] == len(PNG)
+    assert attachment.event == event and event.payload["size"] == attachment.size == attachment.file.size
 
 
 def test_content_decides_the_type_not_the_name(street):

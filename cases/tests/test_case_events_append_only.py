@@ -9,13 +9,14 @@ from cases import services
 from cases.models import AppendOnlyError, CaseEvent, State
 from chengyun import clock
 from chengyun.errors import DomainError
+from chengyun.testing import tiny_png
 from org.services import system_user
 
 from .helpers import at, event_count, in_days, last_event
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png()
 
 
 def test_saving_an_existing_event_again_is_refused(street):

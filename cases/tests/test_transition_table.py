@@ -24,6 +24,7 @@ from cases.models import Case, CaseEvent, State
 from cases.selectors import case_available_actions
 from cases.transitions import TRANSITIONS, Transition
 from chengyun.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from chengyun.testing import tiny_png
 from org.models import Role, User
 from org.services import system_user
 
@@ -31,7 +32,7 @@ from .helpers import CHINESE, case_in_state, in_days
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png()
 
 # Valid arguments for every action: a refusal can only come from the table, the scope or the guards.
 CALLS: dict[str, Callable[[Any, User, Case], Any]] = {

@@ -6,9 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEntry
 from cases import services
 from cases.models import Case, State
+from chengyun.testing import tiny_png
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png()
 
 
 def page(client, user, url="/") -> str:

@@ -256,6 +256,7 @@ def actors(world: World) -> list[tuple[str | None, Client, User | None]]:
 
 
 def test_the_matrix_matches_the_policy(street, tmp_path, settings):
+    settings.RATE_LIMIT_ENABLED = False  # hundreds of probes from one address: access control, not abuse, is checked
     settings.MEDIA_ROOT = tmp_path
     world = World(street, tmp_path)
     everyone = actors(world)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from cases.models import Case, CaseEvent, State
 from demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
@@ -35,12 +36,12 @@ def _digest() -> str:
 
 def test_every_demo_account_logs_in_with_its_role_and_scope(loaded):
     for username, _, role, _scope in DEMO_ACCOUNTS:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD)
         assert user is not None and user.role == role, username
         if role == Role.HANDLER:
             assert user.department is not None
-    assert authenticate(username="handler_cg", password=DEMO_PASSWORD).department.name == "静安寺城管中队"
-    assert authenticate(username="grid", password=DEMO_PASSWORD).grid is not None
+    assert authenticate(RequestFactory().post("/login/"), username="handler_cg", password=DEMO_PASSWORD).department.name == "静安寺城管中队"
+    assert authenticate(RequestFactory().post("/login/"), username="grid", password=DEMO_PASSWORD).grid is not None
 
 
 def test_the_street_is_realistic(loaded):

@@ -9,12 +9,13 @@ from django.test import Client
 from cases.models import Case
 from chengyun import clock
 from chengyun.errors import ValidationFailed
+from chengyun.testing import tiny_png
 from selfreport import services
 from selfreport.models import PhoneCode
 
 pytestmark = pytest.mark.django_db
 PHONE = "13900001111"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png()
 
 
 def report(client, code, **extra):

@@ -10,10 +10,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="命令行创建")
+        parser.add_argument("--scope", choices=["read", "write"], default="write", help="read=只读令牌,write=读写")
 
-    def handle(self, *args, username, name, **options):
+    def handle(self, *args, username, name, scope, **options):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"用户 {username} 不存在或已停用")
-        _, key = api_token_create(user=user, name=name)
+        _, key = api_token_create(user=user, name=name, scope=scope)
         self.stdout.write(key)
