@@ -134,3 +134,13 @@ class ApiTokenAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         # Keys are shown once at creation: create them through the API or `manage.py create_api_token`.
         return False
+
+
+def audit_third_party_admins(site=admin.site) -> None:
+    """Admin pages that libraries register (django-axes lock-outs, django-otp devices) are configuration too:
+    re-register each with AuditedAdmin mixed in, so unlocking an account or removing a device is audited."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AuditedAdmin) or model._meta.app_label not in ("axes", "otp_totp", "otp_static"):
+            continue
+        site.unregister(model)
+        site.register(model, type(f"Audited{type(model_admin).__name__}", (AuditedAdmin, type(model_admin)), {}))

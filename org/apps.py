@@ -8,3 +8,7 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (audits account lock-outs)
+        from .admin import audit_third_party_admins
+
+        # Runs after django.contrib.admin's autodiscovery (admin is listed first in INSTALLED_APPS).
+        audit_third_party_admins()
