@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cases import policy
 from kpi.definitions import KPI_BY_CODE
 
 from . import charts
@@ -29,6 +30,7 @@ class Block:
     image: bytes = b""
     headers: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    lines: tuple[str, ...] = ()  # a cover's lines under the title
 
 
 def _pct(value) -> str:
@@ -40,9 +42,10 @@ def _when(value: datetime | None) -> str:
 
 
 def report_blocks(title: str, f: ReportFigures) -> list[Block]:
-    b: list[Block] = [Block("cover", title), Block("paragraph", f"统计区间:{f.start:%Y年%m月%d日}至{f.end:%Y年%m月%d日}"
-                                                                 f"(按受理时间)。生成时间:{timezone.localtime():%Y年%m月%d日 %H:%M}。"),
-                      Block("pagebreak")]
+    b: list[Block] = [Block("cover", title, lines=(
+        f"{settings.STREET_NAME}城市运行管理中心",
+        f"统计区间:{f.start:%Y年%m月%d日}至{f.end:%Y年%m月%d日}(按受理时间)",
+        f"生成时间:{timezone.localtime():%Y年%m月%d日 %H:%M}"))]
     b.append(Block("heading", "一、总体情况"))
     b += [Block("paragraph", text) for text in f.summary]
     b.append(Block("image", image=charts.line_chart(
@@ -89,8 +92,8 @@ def report_blocks(title: str, f: ReportFigures) -> list[Block]:
     b.append(Block("table", headers=("居民区", "小区", "工单"), rows=tuple(
         (h["neighbourhood__name"] or "", h["estate__name"], str(h["n"])) for h in f.hotspots["estates"])))
     if f.hotspots["addresses"]:
-        b.append(Block("paragraph", "同一地址重复反映:" + ";".join(
-            f"{h['address']}({h['n']}次)" for h in f.hotspots["addresses"])))
+        b.append(Block("paragraph", "同一地址重复反映(门牌已隐去):" + ";".join(
+            f"{policy.mask_address(h['address'])}({h['n']}次)" for h in f.hotspots["addresses"])))
 
     b.append(Block("heading", "七、典型案例"))
     if not f.typical:
@@ -132,8 +135,9 @@ def write_docx(blocks: list[Block], path: Path) -> None:
                 document.add_paragraph()
             heading = document.add_heading(block.text, level=0)
             heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            sub = document.add_paragraph(settings.STREET_NAME + "城市运行管理中心")
-            sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for line in block.lines:
+                document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif block.kind == "heading":
             document.add_heading(block.text, level=block.level)
         elif block.kind == "paragraph":
@@ -166,7 +170,7 @@ PDF_CSS = """
 @page { size: A4; margin: 2cm 1.8cm; @bottom-center { content: counter(page); font-size: 9pt; color: #666; } }
 body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.6; }
 .cover { page-break-after: always; text-align: center; padding-top: 8cm; }
-.cover h1 { font-size: 22pt; } h2 { font-size: 14pt; margin-top: 1.2em; } h3 { font-size: 11.5pt; }
+.cover h1 { font-size: 22pt; } .cover p { text-indent: 0; } h2 { font-size: 14pt; margin-top: 1.2em; } h3 { font-size: 11.5pt; }
 p { text-indent: 2em; margin: 0.3em 0; } img { width: 100%; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0; }
 th, td { border: 1px solid #999; padding: 2px 4px; } th { background: #eef2f7; }
@@ -178,8 +182,8 @@ def blocks_html(blocks: list[Block]) -> str:
     parts = [f"<html><head><meta charset='utf-8'><style>{PDF_CSS}</style></head><body>"]
     for block in blocks:
         if block.kind == "cover":
-            parts.append(f"<div class='cover'><h1>{escape(block.text)}</h1>"
-                         f"<p>{escape(settings.STREET_NAME)}城市运行管理中心</p></div>")
+            lines = "".join(f"<p>{escape(line)}</p>" for line in block.lines)
+            parts.append(f"<div class='cover'><h1>{escape(block.text)}</h1>{lines}</div>")
         elif block.kind == "heading":
             tag = "h2" if block.level == 1 else "h3"
             parts.append(f"<{tag}>{escape(block.text)}</{tag}>")

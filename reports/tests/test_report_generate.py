@@ -28,7 +28,8 @@ def test_command_writes_word_and_pdf_in_chinese(october, tmp_path, capsys):
     text = _docx_text(docx)
     assert "2026年10月12345热线及城运工单情况分析" in text and "街道共受理各类诉求3件" in text
     assert "五、不满意工单" in text and "只清理了一半" in text and october["bad"].number in text
-    assert "13812341234" not in text                                    # personal data masked in the report
+    assert "13812341234" not in text and "128弄3号" not in text          # personal data masked in the report
+    assert "愚园路xx弄x号(3次)" in text                                  # the repeated address, house number hidden
     assert len(Document(docx).inline_shapes) >= 3                       # trend, sources, categories charts
     reader = PdfReader(pdf)
     pdf_text = "".join(page.extract_text() for page in reader.pages)
