@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.PermissionDenialAuditMiddleware",
+    # A dropped database connection: a clean 503 page instead of the 500 (chengyun/faults.py).
+    "chengyun.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "chengyun.urls"
