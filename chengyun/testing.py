@@ -50,10 +50,19 @@ class ScratchDatabase:
             self.settings_dict = {**self.source, "NAME": str(path)}
             self.url = f"sqlite:///{path}"
             return
+        import psycopg
+
         name = f"{prefix}{secrets.token_hex(4)}"
         connection.close()  # a template database must have no other session
         with self._admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.source["NAME"]}"')
+            try:
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.source["NAME"]}"')
+            except psycopg.errors.ObjectInUse:
+                # A connection left by an earlier test's background thread: only this test process uses its test
+                # database, so end those sessions and copy again.
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                              "AND pid <> pg_backend_pid()", [self.source["NAME"]])
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.source["NAME"]}"')
         user = self.source.get("USER") or "postgres"
         password = f":{self.source['PASSWORD']}" if self.source.get("PASSWORD") else ""
         host, port = self.source.get("HOST") or "127.0.0.1", self.source.get("PORT") or 5432

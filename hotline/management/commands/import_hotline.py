@@ -52,6 +52,8 @@ class Command(BaseCommand):
                               f"跳过 {current.skipped_count},拒绝 {current.rejected_count}")
 
         job = import_job_run(job.pk, batch_size=batch, progress=progress)
+        if job.status == job.Status.RUNNING:
+            raise CommandError(f"导入任务 {job.pk} 正由另一个进程执行(已提交至第 {job.last_row} 行),本进程已停止")
         if job.status != job.Status.DONE:
             raise CommandError(f"导入失败:{job.error}(已提交的批次保留,用 --resume {job.pk} 从第 {job.last_row + 1} 行继续)")
         self.stdout.write(self.style.SUCCESS(
