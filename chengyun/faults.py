@@ -8,10 +8,11 @@ connection is dropped so the next request opens a new one.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,28 @@ def database_unavailable(request: HttpRequest, exc: Exception) -> None:
     drop_broken_connections()
 
 
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 in Chinese: JSON in the API's error format under /api/, else the 503 page (rendered without the database:
+    no request context, so no context processor queries)."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "database_unavailable", "message": DATABASE_UNAVAILABLE}, status=503,
+                                json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": DATABASE_UNAVAILABLE}), status=503)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database failure outside any view (loading the session, the user, a middleware's query) is
+    the same 503 as inside one; anything else is the generic 500 page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        drop_broken_connections()
+        return unavailable_response(request)
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
 class DatabaseUnavailableMiddleware:
     """Pages: a database failure becomes the 503 page (rendered without the database: no context processors)."""
 
@@ -45,6 +68,4 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exc, DATABASE_ERRORS):
             return None
         database_unavailable(request, exc)
-        response = HttpResponse(render_to_string("503.html", {"message": DATABASE_UNAVAILABLE}), status=503)
-        response["Retry-After"] = RETRY_AFTER_SECONDS
-        return response
+        return unavailable_response(request)

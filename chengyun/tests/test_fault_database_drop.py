@@ -95,3 +95,23 @@ def test_page_action_when_the_connection_drops(street, real):
     response = client.post(f"/cases/{case.pk}/act/dispatch/", {"lead_department_id": street.department.pk})
     assert response.status_code in (200, 302)
     assert Case.objects.get(pk=case.pk).state == "dispatched"
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/api/cases"])
+def test_database_gone_before_the_view_is_a_clean_503_too(street, path):
+    """Every query fails (the database is down): the session and the user cannot even be loaded."""
+    _, key = api_token_create(user=street.dispatcher)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", raise_request_exception=False)
+    client.force_login(street.dispatcher)
+
+    def down(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with connection.execute_wrapper(down):
+        response = client.get(path)
+    assert response.status_code == 503 and response["Retry-After"]
+    text = response.content.decode()
+    assert "数据库暂时无法连接" in text and "Traceback" not in text and "Connection refused" not in text
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "database_unavailable"
+    assert client.get(path).status_code == 200
