@@ -115,3 +115,13 @@ def test_database_gone_before_the_view_is_a_clean_503_too(street, path):
     if path.startswith("/api/"):
         assert response.json()["code"] == "database_unavailable"
     assert client.get(path).status_code == 200
+
+
+def test_any_other_server_error_is_still_the_generic_500_page(rf):
+    from chengyun.faults import server_error
+
+    try:
+        raise RuntimeError("bug")
+    except RuntimeError:
+        response = server_error(rf.get("/cases/"))
+    assert response.status_code == 500 and "系统出错了" in response.content.decode()

@@ -62,8 +62,9 @@ def test_sigkill_from_outside_while_batches_commit_then_resume(scratch, export_f
     # likely lands in the middle of one; wherever it lands, the checks below must hold.
     env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_bulk", FAULT_PAUSE="0.05")
     worker = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env, background=True)
+    hang_guard = time.monotonic() + 300  # only so a hung worker cannot hang the suite; not a timing assertion
     try:
-        while worker.poll() is None:
+        while worker.poll() is None and time.monotonic() < hang_guard:
             position = scratch.scalar("SELECT MAX(last_row) FROM hotline_importjob")
             if position and position >= 3 * BATCH:
                 worker.send_signal(signal.SIGKILL)
