@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -18,6 +18,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from org.services import api_token_authenticate
 
 from .errors import DomainError
+from .faults import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,16 @@ def on_value_out_of_range(request: HttpRequest, exc: Exception):
     # A number too large for the database column (found by fuzzing): the client's input, not our failure.
     logger.warning("value out of range on %s %s: %s", request.method, request.path, exc)
     return _error(request, 422, "value_out_of_range", "数值超出范围")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception):
+    # The connection dropped mid-request: the transaction was rolled back, nothing of the action was saved.
+    database_unavailable(request, exc)
+    response = _error(request, 503, "database_unavailable", DATABASE_UNAVAILABLE)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.PermissionDenialAuditMiddleware",
+    # A dropped database connection: a clean 503 page instead of the 500 (chengyun/faults.py).
+    "chengyun.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "chengyun.urls"
@@ -160,6 +162,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_UR
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# A hotline import or report RUNNING with no progress for this long lost its worker (killed, host restarted): the
+# page offers to resume or regenerate it. Every batch and every report step is a sign of life.
+BACKGROUND_STALE_SECONDS = int(os.environ.get("BACKGROUND_STALE_SECONDS", "600"))
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",

@@ -41,3 +41,4 @@ urlpatterns = [
 
 handler403 = "cases.views.forbidden"
 handler404 = "cases.views.not_found"
+handler500 = "chengyun.faults.server_error"

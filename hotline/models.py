@@ -49,10 +49,24 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     started_at = models.DateTimeField("开始", null=True, blank=True)
     finished_at = models.DateTimeField("结束", null=True, blank=True)
+    # Set at start and with every committed batch: a RUNNING job silent for longer than BACKGROUND_STALE_SECONDS
+    # lost its worker (killed, host restarted) and may be resumed.
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "热线导入"
         ordering = ["-created_at"]
+
+    @property
+    def is_stale(self) -> bool:
+        """RUNNING without a sign of life for a while: its worker is gone, the job can be resumed."""
+        from chengyun.background import is_stale
+
+        return self.status == self.Status.RUNNING and is_stale(self.heartbeat_at or self.started_at or self.created_at)
+
+    @property
+    def can_start(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.FAILED) or self.is_stale
 
     @property
     def percent(self) -> int:

@@ -18,7 +18,7 @@ from cases.bulk import existing_hotline_numbers, relax_commit_durability
 from cases.models import Case, Source
 from cases.services import case_register_bulk
 from chengyun import clock
-from chengyun.errors import DomainError, ValidationFailed
+from chengyun.errors import Conflict, DomainError, ValidationFailed
 from org.models import Category, User
 from org.selectors import Gazetteer
 
@@ -175,7 +175,7 @@ def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE,
     if job.status == ImportJob.Status.DONE:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=job.started_at or clock.now(),
-                                               error="")
+                                               error="", heartbeat_at=clock.now())
     parser, gazetteer = RowParser(job.profile), Gazetteer.load()
     try:
         _, rows = read_rows(Path(job.file.path))
@@ -194,6 +194,11 @@ def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE,
         job.status, job.finished_at = ImportJob.Status.DONE, clock.now()
         job.total_rows = max(job.total_rows or 0, job.last_row - 1)
         job.save(update_fields=["status", "finished_at", "total_rows"])
+    except Conflict as exc:
+        # Another worker owns this job (a resume while the first one still ran): it keeps going, this one stops.
+        logger.warning("hotline import %s: %s", job.pk, exc.message)
+        job.refresh_from_db()
+        return job
     except Exception as exc:
         logger.exception("hotline import %s failed", job.pk)
         message = exc.message if isinstance(exc, DomainError) else f"导入中断:{exc}"
@@ -217,6 +222,11 @@ def _commit_batch(job: ImportJob, batch: list[tuple[int, dict[str, str]]], parse
     numbers = [fields["hotline_number"] for _, fields in accepted]
     with transaction.atomic():
         relax_commit_durability()
+        # Lock the job row and check its position: if another worker committed past where this one started (two
+        # workers on one resumed job), this one stops before writing, so no row is imported twice.
+        position = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("last_row", flat=True).first()
+        if position != job.last_row:
+            raise Conflict("该导入任务已由另一个进程继续执行")
         seen = existing_hotline_numbers(numbers)
         fresh: list[tuple[int, dict[str, Any]]] = []
         skipped = 0
@@ -237,7 +247,8 @@ def _commit_batch(job: ImportJob, batch: list[tuple[int, dict[str, str]]], parse
         job.skipped_count += skipped
         job.rejected_count += len(rejections)
         # The position is committed with the rows: a crash after this line loses nothing, before it nothing is kept.
-        job.save(update_fields=["last_row", "created_count", "skipped_count", "rejected_count"])
+        job.heartbeat_at = clock.now()
+        job.save(update_fields=["last_row", "created_count", "skipped_count", "rejected_count", "heartbeat_at"])
 
 
 def rejections_workbook(job: ImportJob):

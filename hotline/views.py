@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from chengyun.background import run_in_background
+from chengyun import clock
+from chengyun.background import BROKER_DOWN_MESSAGE, run_in_background
 from chengyun.errors import DomainError
 from chengyun.excel import xlsx_response
 from org.models import Role
@@ -72,10 +73,17 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal := _allowed(request):
         return refusal
     job = get_object_or_404(ImportJob, pk=pk)
-    if job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.FAILED):
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-        transaction.on_commit(lambda: run_in_background(run_import, job.pk))
+    # A job RUNNING without progress for a while lost its worker (killed): it resumes after its last committed row.
+    if job.can_start:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, heartbeat_at=clock.now(), error="")
+        transaction.on_commit(lambda: _start(job.pk))
     return redirect("hotline:job", pk=job.pk)
+
+
+def _start(job_id: int) -> None:
+    if run_in_background(run_import, job_id) is False:
+        # Broker down: say so on the job (the page offers 继续导入) rather than leave it RUNNING with no worker.
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, error=BROKER_DOWN_MESSAGE)
 
 
 @login_required

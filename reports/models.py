@@ -26,6 +26,9 @@ class Report(models.Model):
                                      verbose_name="生成人")
     requested_at = models.DateTimeField("申请时间")
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Set with every step: a report queued or generating with no step for BACKGROUND_STALE_SECONDS lost its worker
+    # (killed mid-generation, or never queued) and may be generated again.
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "情况分析报告"
@@ -33,6 +36,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y年%m月}情况分析"
+
+    @property
+    def is_stale(self) -> bool:
+        from chengyun.background import is_stale
+
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and is_stale(self.heartbeat_at or self.requested_at)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stale
 
     @property
     def title(self) -> str:

@@ -44,7 +44,7 @@ def report_request(*, actor: User, month: date) -> Report:
 
 def _progress(report: Report, percent: int, stage: str, **fields) -> None:
     # Outside any transaction, so a polling page sees each step as it happens.
-    Report.objects.filter(pk=report.pk).update(progress=percent, stage=stage, **fields)
+    Report.objects.filter(pk=report.pk).update(progress=percent, stage=stage, heartbeat_at=clock.now(), **fields)
 
 
 def _atomic_write(writer, blocks, target: Path) -> None:

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chengyun.background import run_in_background
+from chengyun import clock
+from chengyun.background import BROKER_DOWN_MESSAGE, run_in_background
 from chengyun.errors import DomainError
 
 from . import services
@@ -39,7 +40,7 @@ def archive(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             status = exc.status
         else:
-            transaction.on_commit(lambda: run_in_background(generate_report, report.pk))
+            transaction.on_commit(lambda: _start(report.pk))
             return redirect("reports:archive")
     try:
         page = max(int(request.GET.get("page", 1)), 1)
@@ -66,10 +67,18 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal := _refused(request):
         return refusal
     report = get_object_or_404(Report, pk=pk)
-    if report.status == Report.Status.FAILED:
-        Report.objects.filter(pk=pk).update(status=Report.Status.QUEUED, progress=0, stage="排队中", error="")
-        transaction.on_commit(lambda: run_in_background(generate_report, report.pk))
+    # Failed, or queued/generating with no progress for a while (its worker was killed): generate it again.
+    if report.can_retry:
+        Report.objects.filter(pk=pk).update(status=Report.Status.QUEUED, progress=0, stage="排队中", error="",
+                                            heartbeat_at=clock.now())
+        transaction.on_commit(lambda: _start(report.pk))
     return redirect("reports:archive")
+
+
+def _start(report_id: int) -> None:
+    if run_in_background(generate_report, report_id) is False:
+        # Broker down: the report says so and offers 重新生成, instead of waiting in the queue forever.
+        Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, stage="失败", error=BROKER_DOWN_MESSAGE)
 
 
 @login_required

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
+from chengyun import clock
 from reports import views
 from reports.models import Report
 
@@ -41,7 +42,7 @@ def test_leader_requests_a_month_and_downloads_word_and_pdf(street, october, inl
 
 def test_progress_row_polls_while_running_and_stops_when_done(street, october):
     report = Report.objects.create(month="2026-10-01", requested_by=street.leader, requested_at="2026-11-01T09:00+08:00",
-                                   status="running", progress=55, stage="生成 Word")
+                                   status="running", progress=55, stage="生成 Word", heartbeat_at=clock.now())
     client = _client(street.dispatcher)
     row = client.get(f"/reports/{report.pk}/row/").content.decode()
     assert 'hx-trigger="every 1s"' in row and "55%" in row and "生成 Word" in row

@@ -4,7 +4,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from chengyun.errors import DomainError
-from hotline.models import ImportProfile
+from hotline.models import ImportJob, ImportProfile
 from hotline.services import default_profile, import_job_create, import_job_run
 from org.models import User
 
@@ -13,12 +13,22 @@ class Command(BaseCommand):
     help = "导入12345热线工单(Excel .xlsx 或 CSV),按工单编号去重,分批提交,可断点续导"
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?")
+        parser.add_argument("--resume", type=int, default=None, metavar="JOB",
+                            help="继续一个中断的导入任务(从最后提交的行之后开始)")
         parser.add_argument("--profile", default=None, help="导入格式名称,默认使用默认格式")
         parser.add_argument("--user", default="intake", help="以哪个账号受理")
         parser.add_argument("--batch", type=int, default=1000)
 
-    def handle(self, *args, file, profile, user, batch, **options):
+    def handle(self, *args, file, profile, user, batch, resume, **options):
+        if resume is not None:
+            job = ImportJob.objects.filter(pk=resume).first()
+            if job is None:
+                raise CommandError(f"导入任务不存在:{resume}")
+            self.stdout.write(f"继续导入 {job.original_name}:从第 {job.last_row + 1} 行开始")
+            return self._run(job, batch)
+        if not file:
+            raise CommandError("请指定要导入的文件,或用 --resume 继续一个中断的任务")
         path = Path(file)
         if not path.exists():
             raise CommandError(f"文件不存在:{path}")
@@ -33,14 +43,18 @@ class Command(BaseCommand):
                 job = import_job_create(actor=actor, upload=File(handle, name=path.name), profile=chosen)
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"开始导入 {path.name}:约 {job.total_rows} 行")
+        self.stdout.write(f"开始导入 {path.name}:约 {job.total_rows} 行(任务 {job.pk})")
+        self._run(job, batch)
 
+    def _run(self, job: ImportJob, batch: int) -> None:
         def progress(current):
             self.stdout.write(f"  已处理至第 {current.last_row} 行({current.percent}%)新建 {current.created_count},"
                               f"跳过 {current.skipped_count},拒绝 {current.rejected_count}")
 
         job = import_job_run(job.pk, batch_size=batch, progress=progress)
+        if job.status == job.Status.RUNNING:
+            raise CommandError(f"导入任务 {job.pk} 正由另一个进程执行(已提交至第 {job.last_row} 行),本进程已停止")
         if job.status != job.Status.DONE:
-            raise CommandError(f"导入失败:{job.error}(已提交的批次保留,重新运行将从第 {job.last_row + 1} 行继续)")
+            raise CommandError(f"导入失败:{job.error}(已提交的批次保留,用 --resume {job.pk} 从第 {job.last_row + 1} 行继续)")
         self.stdout.write(self.style.SUCCESS(
             f"导入完成:新建 {job.created_count},已存在跳过 {job.skipped_count},拒绝 {job.rejected_count}"))

@@ -1,0 +1,147 @@
+"""A worker killed mid-import (SIGKILL, a real `manage.py import_hotline` subprocess) keeps every committed batch
+whole, each case with its register event and the job's counts matching, and a re-run imports every row exactly once."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chengyun.testing import ScratchDatabase, run_with_fault
+from hotline import services
+
+from .conftest import csv_bytes, hotline_row
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROWS, BATCH = 400, 20
+
+
+@pytest.fixture
+def scratch(street, tmp_path):
+    services.default_profile()
+    database = ScratchDatabase(tmp_path)
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def export_file(tmp_path):
+    path = tmp_path / "12345-export.csv"
+    path.write_bytes(csv_bytes([hotline_row(i) for i in range(ROWS)]))
+    return path
+
+
+def assert_consistent(db: ScratchDatabase, job_id: int) -> tuple[int, int]:
+    """Nothing half-written: every case has exactly one register event and every event a case; the job's counts
+    and position agree with the cases committed. Returns (last_row, cases)."""
+    last_row, created = db.scalar("SELECT last_row, created_count FROM hotline_importjob WHERE id = %s", (job_id,))
+    cases = db.scalar("SELECT COUNT(*) FROM cases_case")
+    assert db.scalar("SELECT COUNT(*) FROM cases_case c WHERE (SELECT COUNT(*) FROM cases_caseevent e "
+                     "WHERE e.case_id = c.id AND e.action = 'register') != 1") == 0
+    assert db.scalar("SELECT COUNT(*) FROM cases_caseevent e WHERE NOT EXISTS "
+                     "(SELECT 1 FROM cases_case c WHERE c.id = e.case_id)") == 0
+    assert db.scalar("SELECT COUNT(*) FROM cases_caseevent") == cases
+    # Rows 2..last_row (row 1 is the header) are exactly the cases committed, in file order.
+    numbers = [row[0] for row in db.rows("SELECT hotline_number FROM cases_case ORDER BY hotline_number")]
+    assert numbers == [f"2026110{i:06d}" for i in range(last_row - 1)]
+    assert created == cases
+    return last_row, cases
+
+
+def assert_all_imported_once(db: ScratchDatabase) -> None:
+    assert db.scalar("SELECT COUNT(*), COUNT(DISTINCT hotline_number) FROM cases_case") == (ROWS, ROWS)
+    assert db.scalar("SELECT COUNT(*) FROM cases_caseevent WHERE action = 'register'") == ROWS
+    assert db.scalar("SELECT COUNT(*) FROM cases_case c WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent e "
+                     "WHERE e.case_id = c.id)") == 0
+
+
+def test_sigkill_from_outside_while_batches_commit_then_resume(scratch, export_file, tmp_path):
+    # Each batch pauses inside its transaction (cases and events written, not yet committed), so the kill most
+    # likely lands in the middle of one; wherever it lands, the checks below must hold.
+    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_bulk", FAULT_PAUSE="0.05")
+    worker = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env, background=True)
+    hang_guard = time.monotonic() + 300  # only so a hung worker cannot hang the suite; not a timing assertion
+    try:
+        while worker.poll() is None and time.monotonic() < hang_guard:
+            position = scratch.scalar("SELECT MAX(last_row) FROM hotline_importjob")
+            if position and position >= 3 * BATCH:
+                worker.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        worker.wait(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.read()[-2000:]
+    job_id, status = scratch.scalar("SELECT id, status FROM hotline_importjob")
+    assert status == "running"  # the killed worker could not say otherwise
+    last_row, cases = assert_consistent(scratch, job_id)
+    assert BATCH <= cases < ROWS and (last_row - 1) % BATCH == 0
+
+    result = run_with_fault(["import_hotline", "--resume", str(job_id)], env=scratch.env(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "导入完成" in result.stdout
+    assert scratch.scalar("SELECT status, created_count, skipped_count FROM hotline_importjob") == ("done", ROWS, 0)
+    assert_all_imported_once(scratch)
+
+
+def test_sigkill_inside_a_batch_transaction_keeps_nothing_of_that_batch_then_reimport(scratch, export_file, tmp_path):
+    # Killed right after the third batch's cases and events were written (COPY on PostgreSQL), before its commit.
+    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_bulk", FAULT_KILL_AT="3")
+    result = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env)
+    assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
+    job_id = scratch.scalar("SELECT id FROM hotline_importjob")
+    assert assert_consistent(scratch, job_id) == (2 * BATCH + 1, 2 * BATCH)
+
+    # Importing the same file again (a new job) skips what the killed one committed and adds the rest.
+    result = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=scratch.env(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert scratch.scalar("SELECT created_count, skipped_count FROM hotline_importjob WHERE id != %s",
+                          (job_id,)) == (ROWS - 2 * BATCH, 2 * BATCH)
+    assert_all_imported_once(scratch)
+
+
+def test_a_second_worker_on_the_same_job_stops_instead_of_importing_twice(street, tmp_path):
+    """A resumed job whose old worker is in fact still alive: the one that finds the position moved stops."""
+    job = services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(
+        "e.csv", csv_bytes([hotline_row(i) for i in range(6)])), profile=services.default_profile())
+    stale = services.ImportJob.objects.get(pk=job.pk)
+    services.import_job_run(job.pk, batch_size=2)  # the "other" worker finished it
+    parser, gazetteer = services.RowParser(stale.profile), services.Gazetteer.load()
+    with pytest.raises(services.Conflict):
+        services._commit_batch(stale, [(2, {})], parser, gazetteer)
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_killed_worker_is_resumed_from_the_page(street, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.test import Client
+
+    from chengyun import clock
+    from hotline import views
+
+    monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))
+    job = services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(
+        "e.csv", csv_bytes([hotline_row(i) for i in range(6)])), profile=services.default_profile())
+    services._commit_batch(job, [(2, services.read_rows(job.file.path)[1].__next__()[1])],
+                           services.RowParser(job.profile), services.Gazetteer.load())
+    services.ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=clock.now())
+    client = Client()
+    client.force_login(street.intake)
+    assert "继续导入" not in client.get(f"/hotline/jobs/{job.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/hotline/jobs/{job.pk}/start/")      # a live worker's job is not started twice
+    assert services.ImportJob.objects.get(pk=job.pk).last_row == 2
+
+    with clock.frozen_at(clock.now() + timedelta(seconds=settings.BACKGROUND_STALE_SECONDS + 60)):
+        page = client.get(f"/hotline/jobs/{job.pk}/").content.decode()
+        assert "导入进程已中断" in page and "继续导入" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/hotline/jobs/{job.pk}/start/")
+    job.refresh_from_db()
+    assert job.status == "done" and job.created_count == 6 and services.Case.objects.count() == 6
