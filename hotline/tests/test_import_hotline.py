@@ -89,7 +89,7 @@ def _saved(workbook):
 
 def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(street, monkeypatch):
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(7)]))
-    real = services.case_register_bulk
+    real = services.case_register_validated
     calls = {"n": 0}
 
     def crash_on_second_batch(**kwargs):
@@ -98,11 +98,11 @@ def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "case_register_bulk", crash_on_second_batch)
+    monkeypatch.setattr(services, "case_register_validated", crash_on_second_batch)
     job = services.import_job_run(job.pk, batch_size=3)
     assert job.status == ImportJob.Status.FAILED and "worker killed" in job.error
     assert job.last_row == 4 and Case.objects.count() == 3  # rows 2–4 committed, nothing of the failed batch
-    monkeypatch.setattr(services, "case_register_bulk", real)
+    monkeypatch.setattr(services, "case_register_validated", real)
     job = services.import_job_run(job.pk, batch_size=3)
     assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7 and job.created_count == 7
 
