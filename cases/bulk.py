@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection
@@ -31,9 +32,11 @@ class Registered:
 
 
 @cache
-def _case_columns() -> tuple[tuple[str, str, Any, bool], ...]:
-    """(field name, column, default, is a relation) for every column of a case except its id."""
-    return tuple((f.name, f.column, f.get_default(), f.is_relation) for f in Case._meta.concrete_fields if not f.primary_key)
+def _case_columns() -> tuple[tuple[str, str, Any, Any], ...]:
+    """(field name, column, default, how to get the column's value from the related object or None) for every
+    column of a case except its id."""
+    return tuple((f.name, f.column, f.get_default(), attrgetter(f.target_field.attname) if f.is_relation else None)
+                 for f in Case._meta.concrete_fields if not f.primary_key)
 
 
 def existing_hotline_numbers(numbers: list[str]) -> set[str]:
@@ -91,23 +94,33 @@ def _copy_cases(accepted: list[dict[str, Any]]) -> list[int]:
         names = ", ".join(["id", *(f'"{column}"' for _, column, _, _ in columns)])
         # Most columns of a new case hold their defaults: start from those and fill in what the row gives.
         template = [None, *(default for _, _, default, _ in columns)]
-        given = [(index, name, relation) for index, (name, _, _, relation) in enumerate(columns, start=1)
-                 if name in accepted[0]]
+        given = [(index, name) for index, (name, _, _, related) in enumerate(columns, start=1)
+                 if name in accepted[0] and related is None]
+        relations = [(index, name, related) for index, (name, _, _, related) in enumerate(columns, start=1)
+                     if name in accepted[0] and related is not None]
         with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            write_row = copy.write_row
             for pk, values in zip(ids, accepted, strict=True):
                 row = template.copy()
                 row[0] = pk
-                for index, name, relation in given:
+                for index, name in given:
+                    row[index] = values[name]
+                for index, name, related in relations:
                     value = values[name]
-                    row[index] = (None if value is None else value.pk) if relation else value
-                copy.write_row(row)
+                    if value is not None:
+                        row[index] = related(value)
+                write_row(row)
     return ids
 
 
 def _copy_register_events(accepted: list[dict[str, Any]], ids: list[int], actor: User) -> None:
     table = CaseEvent._meta.db_table
+    payloads: dict[tuple[str, bool], str] = {}  # a handful of distinct payloads: each serialised once
     with connection.cursor() as cursor, cursor.cursor.copy(
             f'COPY "{table}" (case_id, action, actor_id, "at", from_state, to_state, note, payload) FROM STDIN') as copy:
         for pk, values in zip(ids, accepted, strict=True):
-            copy.write_row([pk, "register", actor.pk, values["registered_at"], "", State.REGISTERED, "",
-                            json.dumps(_register_payload(values), ensure_ascii=False)])
+            key = (values["source"], values["neighbourhood"] is not None)
+            payload = payloads.get(key)
+            if payload is None:
+                payload = payloads[key] = json.dumps(_register_payload(values), ensure_ascii=False)
+            copy.write_row([pk, "register", actor.pk, values["registered_at"], "", State.REGISTERED, "", payload])

@@ -145,7 +145,7 @@ def parse_datetime_text(text: str, label: str, tz: tzinfo | None = None) -> date
         except ValueError:
             pass
         else:
-            return parsed if parsed.tzinfo else timezone.make_aware(parsed, tz)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)  # what make_aware does, minus its checks
     for pattern in DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, pattern)
