@@ -44,8 +44,13 @@ def existing_hotline_numbers(numbers: list[str]) -> set[str]:
     if not numbers:
         return set()
     if connection.vendor == "postgresql":
+        # One index probe per number, whatever the statistics say: with `= ANY(array)` the planner costs 2,000
+        # probes above a scan of the table and, while an import grows the table faster than autovacuum analyses
+        # it, scans every case once per batch. LIMIT 1 keeps the lateral subquery a per-number index lookup.
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT hotline_number FROM "{Case._meta.db_table}" WHERE hotline_number = ANY(%s)', [numbers])
+            cursor.execute(f'SELECT found.hotline_number FROM unnest(%s::varchar[]) AS wanted(number) CROSS JOIN LATERAL '
+                           f'(SELECT hotline_number FROM "{Case._meta.db_table}" WHERE hotline_number = wanted.number '
+                           f'LIMIT 1) AS found', [numbers])
             return {row[0] for row in cursor.fetchall()}
     return set(Case.objects.filter(hotline_number__in=numbers).values_list("hotline_number", flat=True))
 
