@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from operator import attrgetter
 from typing import Any
@@ -69,10 +71,13 @@ def _register_payload(values: dict[str, Any]) -> dict[str, Any]:
     return {"source": values["source"], "place_found": values["neighbourhood"] is not None}
 
 
-def cases_insert(accepted: list[dict[str, Any]], *, actor: User) -> list[Registered]:
+def cases_insert(accepted: list[dict[str, Any]], *, actor: User,
+                 copy_texts: list[tuple[str, str]] | None = None) -> list[Registered]:
+    """Inserts validated new cases (each with its "number") and their register events. On PostgreSQL
+    `copy_texts` may carry each row's `copy_text` built beforehand (an import builds them in its reading thread)."""
     if connection.vendor == "postgresql":
-        ids = _copy_cases(accepted)
-        _copy_register_events(accepted, ids, actor)
+        texts = copy_texts if copy_texts is not None else [copy_text(values, actor) for values in accepted]
+        _copy(accepted, texts)
     else:
         cases = Case.objects.bulk_create([Case(**values) for values in accepted])
         ids = [case.pk for case in cases]
@@ -80,52 +85,71 @@ def cases_insert(accepted: list[dict[str, Any]], *, actor: User) -> list[Registe
             CaseEvent(case_id=pk, action="register", actor=actor, at=values["registered_at"], from_state="",
                       to_state=State.REGISTERED, payload=_register_payload(values))
             for pk, values in zip(ids, accepted, strict=True)])
+        for pk, values in zip(ids, accepted, strict=True):
+            values["id"] = pk
     cases_registered_in_bulk.send(sender=Case, registered_at=[values["registered_at"] for values in accepted])
-    return [Registered(pk, values["number"], values["hotline_number"], _pk(values["neighbourhood"]))
-            for pk, values in zip(ids, accepted, strict=True)]
+    return [Registered(values["id"], values["number"], values["hotline_number"], _pk(values["neighbourhood"]))
+            for values in accepted]
 
 
 def _pk(value: Model | None) -> int | None:
     return None if value is None else value.pk
 
 
-def _copy_cases(accepted: list[dict[str, Any]]) -> list[int]:
+# --- COPY text: PostgreSQL's text format, built per row without a database ------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"no COPY text for {type(value).__name__}")
+
+
+@cache
+def _tail_columns() -> tuple[tuple[str, Any, Any], ...]:
+    """(field name, default, related-id getter or None) for the case columns after id and number."""
+    return tuple((name, default, related) for name, _, default, related in _case_columns() if name != "number")
+
+
+def copy_text(values: dict[str, Any], actor: User) -> tuple[str, str]:
+    """A new case's COPY text after its id and number, and its register event's after case_id (both with the
+    line end): everything the writer cannot know yet is left out, so this runs before numbering."""
+    fields = []
+    for name, default, related in _tail_columns():
+        value = values.get(name, default)
+        if related is not None and value is not None:
+            value = related(value)
+        fields.append(_text(value))
+    case = "\t".join(fields) + "\n"
+    payload = json.dumps(_register_payload(values), ensure_ascii=False)
+    event = (f"register\t{actor.pk}\t{values['registered_at'].isoformat()}\t\t{State.REGISTERED}\t\t"
+             f"{_text(payload)}\n")
+    return case, event
+
+
+def _copy(accepted: list[dict[str, Any]], texts: list[tuple[str, str]]) -> None:
+    """Ids reserved from the sequence, then one COPY of the cases and one of their events."""
     table = Case._meta.db_table
-    columns = _case_columns()
+    names = ", ".join(["id", "number", *(f'"{Case._meta.get_field(name).column}"' for name, _, _ in _tail_columns())])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
                        [len(accepted)])
         ids = [row[0] for row in cursor.fetchall()]
-        names = ", ".join(["id", *(f'"{column}"' for _, column, _, _ in columns)])
-        # Most columns of a new case hold their defaults: start from those and fill in what the row gives.
-        template = [None, *(default for _, _, default, _ in columns)]
-        given = [(index, name) for index, (name, _, _, related) in enumerate(columns, start=1)
-                 if name in accepted[0] and related is None]
-        relations = [(index, name, related) for index, (name, _, _, related) in enumerate(columns, start=1)
-                     if name in accepted[0] and related is not None]
-        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-            write_row = copy.write_row
-            for pk, values in zip(ids, accepted, strict=True):
-                row = template.copy()
-                row[0] = pk
-                for index, name in given:
-                    row[index] = values[name]
-                for index, name, related in relations:
-                    value = values[name]
-                    if value is not None:
-                        row[index] = related(value)
-                write_row(row)
-    return ids
-
-
-def _copy_register_events(accepted: list[dict[str, Any]], ids: list[int], actor: User) -> None:
-    table = CaseEvent._meta.db_table
-    payloads: dict[tuple[str, bool], str] = {}  # a handful of distinct payloads: each serialised once
-    with connection.cursor() as cursor, cursor.cursor.copy(
-            f'COPY "{table}" (case_id, action, actor_id, "at", from_state, to_state, note, payload) FROM STDIN') as copy:
         for pk, values in zip(ids, accepted, strict=True):
-            key = (values["source"], values["neighbourhood"] is not None)
-            payload = payloads.get(key)
-            if payload is None:
-                payload = payloads[key] = json.dumps(_register_payload(values), ensure_ascii=False)
-            copy.write_row([pk, "register", actor.pk, values["registered_at"], "", State.REGISTERED, "", payload])
+            values["id"] = pk
+        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            copy.write("".join([f"{pk}\t{_text(values['number'])}\t{case}"
+                                for pk, values, (case, _) in zip(ids, accepted, texts, strict=True)]))
+        with cursor.cursor.copy(f'COPY "{CaseEvent._meta.db_table}" '
+                                '(case_id, action, actor_id, "at", from_state, to_state, note, payload) FROM STDIN') as copy:
+            copy.write("".join([f"{pk}\t{event}" for pk, (_, event) in zip(ids, texts, strict=True)]))

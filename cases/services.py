@@ -261,10 +261,11 @@ def case_values_bulk(*, actor: User, rows: list[dict[str, Any]], gazetteer: Gaze
     return accepted, refused
 
 
-def case_register_validated(*, actor: User, accepted: list[dict[str, Any]]) -> list[bulk.Registered]:
+def case_register_validated(*, actor: User, accepted: list[dict[str, Any]],
+                            copy_texts: list[tuple[str, str]] | None = None) -> list[bulk.Registered]:
     """The writing half of bulk 受理: numbers (per registration year, under the counter's row lock) and one bulk
-    insert of the cases and their register events, for values from `case_values_bulk`. Inside the caller's
-    transaction."""
+    insert of the cases and their register events, for values from `case_values_bulk` (and, on PostgreSQL,
+    optionally their `bulk.copy_text`, built ahead). Inside the caller's transaction."""
     _check_actor(actor, TRANSITIONS["register"], "")
     if not accepted:
         return []
@@ -276,7 +277,7 @@ def case_register_validated(*, actor: User, accepted: list[dict[str, Any]]) -> l
     for group in by_year.values():
         for values, number in zip(group, _next_case_numbers(group[0]["registered_at"], len(group)), strict=True):
             values["number"] = number
-    return bulk.cases_insert(accepted, actor=actor)
+    return bulk.cases_insert(accepted, actor=actor, copy_texts=copy_texts)
 
 
 # --- 派单, 签收, 退单 ----------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from queue import Full, Queue
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.bulk import existing_hotline_numbers, relax_commit_durability
+from cases.bulk import copy_text, existing_hotline_numbers, relax_commit_durability
 from cases.models import Case, Source
 from cases.services import case_register_validated, case_values_bulk
 from chengyun import clock
@@ -227,6 +227,7 @@ class _Candidate:
     hotline_number: str
     values: dict[str, Any] | None  # validated case values, or None when refused (then `reason` says why)
     reason: str = ""
+    copy_text: tuple[str, str] | None = None  # PostgreSQL: the rows' COPY text, built here rather than by the writer
 
 
 @dataclass(slots=True)
@@ -242,6 +243,7 @@ class _BatchPreparer:
     def __init__(self, job: ImportJob, parser: RowParser, gazetteer: Gazetteer):
         self.job, self.parser, self.gazetteer = job, parser, gazetteer
         self.first_row = job.last_row + 1
+        self.copy_text = connection.vendor == "postgresql"
 
     def batches(self, rows: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[_PreparedBatch]:
         batch: list[tuple[int, dict[str, str]]] = []
@@ -268,8 +270,12 @@ class _BatchPreparer:
         candidates = [_Candidate(number, fields["hotline_number"], None) for number, fields in parsed]
         accepted, refused = case_values_bulk(actor=self.job.created_by, rows=[fields for _, fields in parsed],
                                              gazetteer=self.gazetteer, now=now)
+        actor = self.job.created_by
         for index, values in accepted:
-            candidates[index].values = values
+            candidate = candidates[index]
+            candidate.values = values
+            if self.copy_text:
+                candidate.copy_text = copy_text(values, actor)
         for index, reason in refused:
             candidates[index].reason = reason
         return _PreparedBatch(batch[-1][0], candidates, rejections)
@@ -325,6 +331,7 @@ def _commit_batch(job: ImportJob, batch: _PreparedBatch) -> None:
         relax_commit_durability()
         seen = existing_hotline_numbers([candidate.hotline_number for candidate in batch.candidates])
         fresh: list[dict[str, Any]] = []
+        texts: list[tuple[str, str]] | None = []
         skipped = 0
         for candidate in batch.candidates:
             if candidate.hotline_number in seen:
@@ -336,7 +343,11 @@ def _commit_batch(job: ImportJob, batch: _PreparedBatch) -> None:
                                             hotline_number=candidate.hotline_number[:60]))
             else:
                 fresh.append(candidate.values)
-        cases = case_register_validated(actor=job.created_by, accepted=fresh)
+                if candidate.copy_text is None:
+                    texts = None
+                elif texts is not None:
+                    texts.append(candidate.copy_text)
+        cases = case_register_validated(actor=job.created_by, accepted=fresh, copy_texts=texts)
         Rejection.objects.bulk_create(rejections)
         job.last_row = batch.last_row
         job.created_count += len(cases)

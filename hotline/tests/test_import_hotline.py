@@ -159,3 +159,14 @@ def test_an_iso_time_with_an_offset_keeps_it_and_nonsense_is_refused():
     assert parse_datetime_text("2026-10-01 01:05:00+00:00", "来电时间").isoformat() == "2026-10-01T01:05:00+00:00"
     with pytest.raises(ValidationFailed, match="来电时间格式无法识别"):
         parse_datetime_text("2026-13-01 09:05", "来电时间")
+
+
+def test_tabs_newlines_and_backslashes_survive_the_copy_text(street):
+    content = "楼道\t堆物\\n不是换行\n第二行\r\n第三行 \\N"
+    job = services.import_job_run(upload_job(street, csv_bytes([hotline_row(0, 诉求内容=content, 诉求人="王\\小\t二")])).pk)
+    assert job.created_count == 1
+    case = Case.objects.get(hotline_number="2026110000000")
+    assert case.content == content and case.citizen_name == "王\\小\t二" and case.title == "【投诉】楼道堆物\\n不是换行第二行第三行\\N"
+    event = CaseEvent.objects.get(case=case, action="register")
+    assert event.payload == {"source": "hotline", "place_found": True} and event.actor == street.intake
+    assert event.at == case.registered_at and case.number.endswith("-000001")
