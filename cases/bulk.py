@@ -105,7 +105,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, str):
-        return value.translate(_ESCAPES)
+        return _escaped(value)
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (int, float, Decimal)):
@@ -121,20 +121,57 @@ def _tail_columns() -> tuple[tuple[str, Any, Any], ...]:
     return tuple((name, default, related) for name, _, default, related in _case_columns() if name != "number")
 
 
+_WRITER_FIELDS = frozenset({"number", "id"})  # filled in by the writer
+
+
+def _escaped(value: str) -> str:
+    # Most texts need no escape: four substring tests cost less than a translate() of every character.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
+@cache
+def _case_text_plan(given: frozenset[str]) -> tuple[list[str], tuple[tuple[int, str, Any], ...]]:
+    """For rows giving these fields: the columns' texts with the defaults filled in, and (position, field name,
+    formatter) for the columns each row fills: every row of an import gives the same fields."""
+    texts, variable = [], []
+    for position, (name, default, related) in enumerate(_tail_columns()):
+        texts.append(_text(default))
+        if name not in given:
+            continue
+        field = Case._meta.get_field(name)
+        if related is not None:
+            def formatter(value, related=related):
+                return "\\N" if value is None else str(related(value))
+        elif field.get_internal_type() in ("CharField", "TextField") and not field.null:
+            formatter = _escaped
+        elif field.get_internal_type() == "DateTimeField" and not field.null:
+            formatter = datetime.isoformat
+        else:
+            formatter = _text
+        variable.append((position, name, formatter))
+    return texts, tuple(variable)
+
+
 def copy_text(values: dict[str, Any], actor: User) -> tuple[str, str]:
     """A new case's COPY text after its id and number, and its register event's after case_id (both with the
     line end): everything the writer cannot know yet is left out, so this runs before numbering."""
-    fields = []
-    for name, default, related in _tail_columns():
-        value = values.get(name, default)
-        if related is not None and value is not None:
-            value = related(value)
-        fields.append(_text(value))
+    keys = values.keys()
+    template, variable = _case_text_plan(frozenset(keys - _WRITER_FIELDS) if _WRITER_FIELDS & keys else frozenset(keys))
+    fields = template.copy()
+    for position, name, formatter in variable:
+        fields[position] = formatter(values[name])
     case = "\t".join(fields) + "\n"
-    payload = json.dumps(_register_payload(values), ensure_ascii=False)
-    event = (f"register\t{actor.pk}\t{values['registered_at'].isoformat()}\t\t{State.REGISTERED}\t\t"
-             f"{_text(payload)}\n")
+    payload = _payload_text(values["source"], values["neighbourhood"] is not None)
+    event = f"register\t{actor.pk}\t{values['registered_at'].isoformat()}\t\t{State.REGISTERED}\t\t{payload}\n"
     return case, event
+
+
+@cache
+def _payload_text(source: str, place_found: bool) -> str:
+    return _text(json.dumps(_register_payload({"source": source, "neighbourhood": place_found or None}),
+                            ensure_ascii=False))
 
 
 def _copy(accepted: list[dict[str, Any]], texts: list[tuple[str, str]]) -> None:
