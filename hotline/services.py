@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import logging
 import re
 import threading
@@ -203,7 +204,7 @@ def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE,
             actor.grid.neighbourhood  # noqa: B018 — fetched here, so checking rows in the thread needs no query
         prepare = _BatchPreparer(job, RowParser(job.profile), Gazetteer.load())
         _, rows = read_rows(Path(job.file.path))
-        with contextlib.closing(read_ahead(prepare.batches(rows, batch_size), depth=2)) as batches:
+        with _gc_frozen(), contextlib.closing(read_ahead(prepare.batches(rows, batch_size), depth=2)) as batches:
             for batch in batches:
                 _commit_batch(job, batch)
                 if progress:
@@ -282,6 +283,18 @@ class _BatchPreparer:
 
 
 _END = object()
+
+
+@contextlib.contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """The objects alive before the import (Django, the models, the gazetteer) kept out of the cyclic collector's
+    full passes while it runs: an import allocates millions of short-lived objects, and each full pass walked
+    all of them again (a fifth of the import's Python time). Given back to the collector afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def read_ahead(items: Iterator[Any], *, depth: int) -> Iterator[Any]:
