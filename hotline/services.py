@@ -321,6 +321,10 @@ def read_ahead(items: Iterator[Any], *, depth: int) -> Iterator[Any]:
             put((None, exc))
         else:
             put((_END, None))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # the reader's file, now rather than when the generator is collected
 
     thread = threading.Thread(target=contextvars.copy_context().run, args=(produce,), name="hotline-read-ahead",
                               daemon=True)

@@ -170,3 +170,53 @@ def test_tabs_newlines_and_backslashes_survive_the_copy_text(street):
     event = CaseEvent.objects.get(case=case, action="register")
     assert event.payload == {"source": "hotline", "place_found": True} and event.actor == street.intake
     assert event.at == case.registered_at and case.number.endswith("-000001")
+
+
+def test_read_ahead_keeps_order_hands_over_errors_and_stops_when_closed():
+    import contextlib
+    import threading
+
+    from hotline.services import read_ahead
+
+    assert list(read_ahead(iter(range(50)), depth=2)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("unreadable row")
+
+    ahead = read_ahead(failing(), depth=2)
+    assert next(ahead) == 1
+    with pytest.raises(ValueError, match="unreadable row"):
+        next(ahead)
+
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    with contextlib.closing(read_ahead(endless(), depth=2)) as items:
+        assert next(items) == 0
+    assert len(produced) <= 5  # bounded: at most `depth` items wait, plus the ones in hand
+    assert not any(t.name == "hotline-read-ahead" for t in threading.enumerate())
+
+
+def test_a_failure_while_reading_fails_the_job_and_keeps_the_committed_batches(street, monkeypatch):
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(7)]))
+    real = services.RowParser.parse
+
+    def parse(self, raw, **kwargs):
+        if raw["工单编号"].endswith("05"):
+            raise RuntimeError("reader broke")
+        return real(self, raw, **kwargs)
+
+    monkeypatch.setattr(services.RowParser, "parse", parse)
+    job = services.import_job_run(job.pk, batch_size=2)
+    assert job.status == ImportJob.Status.FAILED and "reader broke" in job.error
+    assert job.last_row == 5 and Case.objects.count() == 4  # rows 2–5: the two batches before the one that broke
+    monkeypatch.setattr(services.RowParser, "parse", real)
+    job = services.import_job_run(job.pk, batch_size=2)
+    assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7
