@@ -32,7 +32,7 @@ from .models import FIELDS, REQUIRED_FIELDS, ImportJob, ImportProfile, Rejection
 from .reader import count_rows, read_rows
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000  # rows per transaction: one COPY of cases and one of events each
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
                 "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 
