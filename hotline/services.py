@@ -296,14 +296,27 @@ def _import_runtime() -> Iterator[None]:
     - A shorter GIL switch interval (0.5 ms instead of 5): the writer returns from each database round trip to wait
       for the GIL while the reading thread computes; with the default it lost up to 5 ms per query, ~10 % of the
       import's time in small queries (numbering, dedupe, the job's position)."""
-    interval = sys.getswitchinterval()
-    gc.freeze()
-    sys.setswitchinterval(0.0005)
+    # Both settings are the process's: with imports running side by side (background threads of the web process),
+    # the first to start changes them and the last to finish restores them.
+    with _runtime_lock:
+        if not _runtime_users:
+            _runtime_saved.append(sys.getswitchinterval())
+            sys.setswitchinterval(0.0005)
+        _runtime_users.append(1)
+        gc.freeze()
     try:
         yield
     finally:
-        sys.setswitchinterval(interval)
-        gc.unfreeze()
+        with _runtime_lock:
+            _runtime_users.pop()
+            if not _runtime_users:
+                sys.setswitchinterval(_runtime_saved.pop())
+                gc.unfreeze()
+
+
+_runtime_lock = threading.Lock()
+_runtime_users: list[int] = []
+_runtime_saved: list[float] = []
 
 
 def read_ahead(items: Iterator[Any], *, depth: int) -> Iterator[Any]:

@@ -220,3 +220,17 @@ def test_a_failure_while_reading_fails_the_job_and_keeps_the_committed_batches(s
     monkeypatch.setattr(services.RowParser, "parse", real)
     job = services.import_job_run(job.pk, batch_size=2)
     assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7
+
+
+def test_interpreter_settings_are_restored_after_imports_even_overlapping_ones():
+    import gc
+    import sys
+
+    from hotline.services import _import_runtime
+
+    interval = sys.getswitchinterval()
+    with _import_runtime():
+        with _import_runtime():
+            assert sys.getswitchinterval() == 0.0005
+        assert sys.getswitchinterval() == 0.0005  # the other import still runs
+    assert sys.getswitchinterval() == interval and gc.get_freeze_count() == 0
