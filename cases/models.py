@@ -59,11 +59,16 @@ class Case(models.Model):
     address = models.CharField("地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # No single-column indexes on neighbourhood, estate and lead_department: the (neighbourhood, state),
+    # (estate, registered_at) and (lead_department, state) indexes below serve those lookups, and every index
+    # is written by each registration (a 200,000-row hotline import writes each one 200,000 times).
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="居民区"
+        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="居民区",
+        db_index=False,
     )
     estate = models.ForeignKey(
-        Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="小区"
+        Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="小区",
+        db_index=False,
     )
     grid = models.ForeignKey(
         Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="网格"
@@ -76,7 +81,8 @@ class Case(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED, db_index=True)
     version = models.PositiveIntegerField("版本", default=0)
     lead_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="lead_cases", verbose_name="主办单位"
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="lead_cases", verbose_name="主办单位",
+        db_index=False,
     )
     master = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name="主工单"
@@ -94,7 +100,7 @@ class Case(models.Model):
     first_contact_deadline = models.DateTimeField("先联期限", null=True, blank=True)
     handle_deadline = models.DateTimeField("办结期限", null=True, blank=True, db_index=True)
 
-    is_overdue = models.BooleanField("超时", default=False, db_index=True)
+    is_overdue = models.BooleanField("超时", default=False)  # read through the partial case_open_backlog index
     sign_escalated = models.BooleanField("未签收已督办", default=False)
     urge_count = models.PositiveIntegerField("督办次数", default=0)
     chase_count = models.PositiveIntegerField("催单次数", default=0)
@@ -119,6 +125,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["lead_department", "state"]),
             models.Index(fields=["neighbourhood", "state"]),
+            # Duplicate detection's recent cases of a 小区 (created as dispatch_case_estate_registered by
+            # dispatch 0002, part of this model since cases 0007).
+            models.Index(fields=["estate", "registered_at"], name="case_estate_registered"),
             models.Index(fields=["address"]),
             # The open backlog is a few percent of all cases: the overview's counts by state, 超时 and 督办 read
             # this small partial index instead of scanning every case ever registered.
@@ -204,8 +213,10 @@ class AppendOnlyError(Exception):
 class CaseEvent(models.Model):
     """Append-only history: every state change and every recorded act on a case is one row."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="工单")
-    action = models.CharField("操作", max_length=30, db_index=True)
+    # case and action are read through the (case, at) and (action, at) indexes, no single-column ones.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="工单",
+                             db_index=False)
+    action = models.CharField("操作", max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_events", verbose_name="操作人"
     )

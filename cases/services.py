@@ -132,8 +132,11 @@ def _iso(moment: datetime | None) -> str | None:
 # --- 受理 ---------------------------------------------------------------------------------------------
 
 
+PHONE_NOISE_RE = re.compile(r"[\s()()]")
+
+
 def validate_phone(phone: str) -> str:
-    compact = re.sub(r"[\s()()]", "", phone or "")
+    compact = PHONE_NOISE_RE.sub("", phone or "")
     if compact.startswith("+86"):
         compact = compact[3:]
     if compact and not (MOBILE_RE.match(compact) or LANDLINE_RE.match(compact)):
@@ -237,26 +240,44 @@ def case_register_bulk(*, actor: User, rows: list[dict[str, Any]], gazetteer: Ga
     """受理 many cases at once (hotline imports): the same checks and the same register event per case, written
     in bulk (COPY on PostgreSQL). Returns what was registered and (row index, reason) for each row refused; refused
     rows write nothing. Runs inside the caller's transaction."""
+    accepted, refused = case_values_bulk(actor=actor, rows=rows, gazetteer=gazetteer or Gazetteer.load())
+    return case_register_validated(actor=actor, accepted=[values for _, values in accepted]), refused
+
+
+def case_values_bulk(*, actor: User, rows: list[dict[str, Any]], gazetteer: Gazetteer, now: datetime | None = None,
+                     ) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
+    """The checking half of bulk 受理: (row index, validated values) per accepted row and (row index, reason) per
+    refused one, through `_case_values` like a single 受理. No database access (the gazetteer is loaded and the
+    actor's grid fetched beforehand), so an import can run it in a thread beside the writes of the previous batch."""
     _check_actor(actor, TRANSITIONS["register"], "")
-    gazetteer = gazetteer or Gazetteer.load()
-    now = clock.now()
-    accepted: list[dict[str, Any]] = []
+    now = now or clock.now()
+    accepted: list[tuple[int, dict[str, Any]]] = []
     refused: list[tuple[int, str]] = []
     for index, fields in enumerate(rows):
         try:
-            accepted.append(_case_values(actor=actor, gazetteer=gazetteer, **{"registered_at": now, **fields}))
+            accepted.append((index, _case_values(actor=actor, gazetteer=gazetteer, **{"registered_at": now, **fields})))
         except ValidationFailed as exc:
             refused.append((index, exc.message))
+    return accepted, refused
+
+
+def case_register_validated(*, actor: User, accepted: list[dict[str, Any]],
+                            copy_texts: list[tuple[str, str]] | None = None) -> list[bulk.Registered]:
+    """The writing half of bulk 受理: numbers (per registration year, under the counter's row lock) and one bulk
+    insert of the cases and their register events, for values from `case_values_bulk` (and, on PostgreSQL,
+    optionally their `bulk.copy_text`, built ahead). Inside the caller's transaction."""
+    _check_actor(actor, TRANSITIONS["register"], "")
     if not accepted:
-        return [], refused
+        return []
     # Numbers follow the registration year of each case, taken in blocks per year.
+    tz = timezone.get_current_timezone()
     by_year: dict[int, list[dict[str, Any]]] = {}
     for values in accepted:
-        by_year.setdefault(timezone.localtime(values["registered_at"]).year, []).append(values)
+        by_year.setdefault(values["registered_at"].astimezone(tz).year, []).append(values)
     for group in by_year.values():
         for values, number in zip(group, _next_case_numbers(group[0]["registered_at"], len(group)), strict=True):
             values["number"] = number
-    return bulk.cases_insert(accepted, actor=actor), refused
+    return bulk.cases_insert(accepted, actor=actor, copy_texts=copy_texts)
 
 
 # --- 派单, 签收, 退单 ----------------------------------------------------------------------------------

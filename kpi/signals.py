@@ -24,5 +24,6 @@ def drop_summary_on_event(sender, instance: CaseEvent, created: bool, **kwargs) 
 
 @receiver(cases_registered_in_bulk, dispatch_uid="kpi-summary-on-bulk")
 def drop_summary_on_bulk(sender, registered_at, **kwargs) -> None:
-    months = {month_of(moment) for moment in registered_at}
+    tz = timezone.get_current_timezone()  # once, not per case: an import sends thousands
+    months = {moment.astimezone(tz).date().replace(day=1) for moment in registered_at}
     MonthlySummary.objects.filter(month__in=months).delete()

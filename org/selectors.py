@@ -34,6 +34,8 @@ class Gazetteer:
         for row in ranges:
             self._by_road.setdefault(row.road, []).append(row)
         self._estates = [e for e in estates if e.name]
+        # Exports repeat addresses (one building, many calls): each distinct text is matched once per gazetteer.
+        self._places: dict[str, Place | None] = {}
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -42,6 +44,15 @@ class Gazetteer:
         return cls(ranges, estates)
 
     def lookup(self, address: str) -> Place | None:
+        try:
+            return self._places[address]
+        except KeyError:
+            place = self._lookup(address)
+        if len(self._places) < 50_000:
+            self._places[address] = place
+        return place
+
+    def _lookup(self, address: str) -> Place | None:
         text = normalise_address(address)
         for match in _NUMBER_RE.finditer(text):
             road, number, kind = match["road"], int(match["num"]), match["kind"]

@@ -60,7 +60,7 @@ def assert_all_imported_once(db: ScratchDatabase) -> None:
 def test_sigkill_from_outside_while_batches_commit_then_resume(scratch, export_file, tmp_path):
     # Each batch pauses inside its transaction (cases and events written, not yet committed), so the kill most
     # likely lands in the middle of one; wherever it lands, the checks below must hold.
-    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_bulk", FAULT_PAUSE="0.05")
+    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_validated", FAULT_PAUSE="0.05")
     worker = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env, background=True)
     hang_guard = time.monotonic() + 300  # only so a hung worker cannot hang the suite; not a timing assertion
     try:
@@ -89,7 +89,7 @@ def test_sigkill_from_outside_while_batches_commit_then_resume(scratch, export_f
 
 def test_sigkill_inside_a_batch_transaction_keeps_nothing_of_that_batch_then_reimport(scratch, export_file, tmp_path):
     # Killed right after the third batch's cases and events were written (COPY on PostgreSQL), before its commit.
-    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_bulk", FAULT_KILL_AT="3")
+    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_validated", FAULT_KILL_AT="3")
     result = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env)
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
     job_id = scratch.scalar("SELECT id FROM hotline_importjob")
@@ -111,7 +111,7 @@ def test_a_second_worker_on_the_same_job_stops_instead_of_importing_twice(street
     services.import_job_run(job.pk, batch_size=2)  # the "other" worker finished it
     parser, gazetteer = services.RowParser(stale.profile), services.Gazetteer.load()
     with pytest.raises(services.Conflict):
-        services._commit_batch(stale, [(2, {})], parser, gazetteer)
+        services._commit_batch(stale, services._BatchPreparer(stale, parser, gazetteer).prepare([(2, {})]))
 
 
 @pytest.mark.django_db
@@ -128,8 +128,9 @@ def test_a_job_left_running_by_a_killed_worker_is_resumed_from_the_page(street, 
     monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))
     job = services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(
         "e.csv", csv_bytes([hotline_row(i) for i in range(6)])), profile=services.default_profile())
-    services._commit_batch(job, [(2, services.read_rows(job.file.path)[1].__next__()[1])],
-                           services.RowParser(job.profile), services.Gazetteer.load())
+    first_row = services.read_rows(job.file.path)[1].__next__()[1]
+    services._commit_batch(job, services._BatchPreparer(job, services.RowParser(job.profile),
+                                                        services.Gazetteer.load()).prepare([(2, first_row)]))
     services.ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=clock.now())
     client = Client()
     client.force_login(street.intake)

@@ -89,7 +89,7 @@ def _saved(workbook):
 
 def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(street, monkeypatch):
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(7)]))
-    real = services.case_register_bulk
+    real = services.case_register_validated
     calls = {"n": 0}
 
     def crash_on_second_batch(**kwargs):
@@ -98,11 +98,11 @@ def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "case_register_bulk", crash_on_second_batch)
+    monkeypatch.setattr(services, "case_register_validated", crash_on_second_batch)
     job = services.import_job_run(job.pk, batch_size=3)
     assert job.status == ImportJob.Status.FAILED and "worker killed" in job.error
     assert job.last_row == 4 and Case.objects.count() == 3  # rows 2–4 committed, nothing of the failed batch
-    monkeypatch.setattr(services, "case_register_bulk", real)
+    monkeypatch.setattr(services, "case_register_validated", real)
     job = services.import_job_run(job.pk, batch_size=3)
     assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7 and job.created_count == 7
 
@@ -159,3 +159,78 @@ def test_an_iso_time_with_an_offset_keeps_it_and_nonsense_is_refused():
     assert parse_datetime_text("2026-10-01 01:05:00+00:00", "来电时间").isoformat() == "2026-10-01T01:05:00+00:00"
     with pytest.raises(ValidationFailed, match="来电时间格式无法识别"):
         parse_datetime_text("2026-13-01 09:05", "来电时间")
+
+
+def test_tabs_newlines_and_backslashes_survive_the_copy_text(street):
+    content = "楼道\t堆物\\n不是换行\n第二行\r\n第三行 \\N"
+    job = services.import_job_run(upload_job(street, csv_bytes([hotline_row(0, 诉求内容=content, 诉求人="王\\小\t二")])).pk)
+    assert job.created_count == 1
+    case = Case.objects.get(hotline_number="2026110000000")
+    assert case.content == content and case.citizen_name == "王\\小\t二" and case.title == "【投诉】楼道堆物\\n不是换行第二行第三行\\N"
+    event = CaseEvent.objects.get(case=case, action="register")
+    assert event.payload == {"source": "hotline", "place_found": True} and event.actor == street.intake
+    assert event.at == case.registered_at and case.number.endswith("-000001")
+
+
+def test_read_ahead_keeps_order_hands_over_errors_and_stops_when_closed():
+    import contextlib
+    import threading
+
+    from hotline.services import read_ahead
+
+    assert list(read_ahead(iter(range(50)), depth=2)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("unreadable row")
+
+    ahead = read_ahead(failing(), depth=2)
+    assert next(ahead) == 1
+    with pytest.raises(ValueError, match="unreadable row"):
+        next(ahead)
+
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    with contextlib.closing(read_ahead(endless(), depth=2)) as items:
+        assert next(items) == 0
+    assert len(produced) <= 5  # bounded: at most `depth` items wait, plus the ones in hand
+    assert not any(t.name == "hotline-read-ahead" for t in threading.enumerate())
+
+
+def test_a_failure_while_reading_fails_the_job_and_keeps_the_committed_batches(street, monkeypatch):
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(7)]))
+    real = services.RowParser.parse
+
+    def parse(self, raw, **kwargs):
+        if raw["工单编号"].endswith("05"):
+            raise RuntimeError("reader broke")
+        return real(self, raw, **kwargs)
+
+    monkeypatch.setattr(services.RowParser, "parse", parse)
+    job = services.import_job_run(job.pk, batch_size=2)
+    assert job.status == ImportJob.Status.FAILED and "reader broke" in job.error
+    assert job.last_row == 5 and Case.objects.count() == 4  # rows 2–5: the two batches before the one that broke
+    monkeypatch.setattr(services.RowParser, "parse", real)
+    job = services.import_job_run(job.pk, batch_size=2)
+    assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7
+
+
+def test_interpreter_settings_are_restored_after_imports_even_overlapping_ones():
+    import gc
+    import sys
+
+    from hotline.services import _import_runtime
+
+    interval = sys.getswitchinterval()
+    with _import_runtime():
+        with _import_runtime():
+            assert sys.getswitchinterval() == 0.0005
+        assert sys.getswitchinterval() == 0.0005  # the other import still runs
+    assert sys.getswitchinterval() == interval and gc.get_freeze_count() == 0

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chengyun.errors import DomainError
 from hotline.models import ImportJob, ImportProfile
-from hotline.services import default_profile, import_job_create, import_job_run
+from hotline.services import BATCH_SIZE, default_profile, import_job_create, import_job_run
 from org.models import User
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
                             help="继续一个中断的导入任务(从最后提交的行之后开始)")
         parser.add_argument("--profile", default=None, help="导入格式名称,默认使用默认格式")
         parser.add_argument("--user", default="intake", help="以哪个账号受理")
-        parser.add_argument("--batch", type=int, default=1000)
+        parser.add_argument("--batch", type=int, default=BATCH_SIZE, help="每批提交的行数")
 
     def handle(self, *args, file, profile, user, batch, resume, **options):
         if resume is not None:
