@@ -3,6 +3,7 @@ table, the actor's role and scope, changes the case and writes its append-only C
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from .models import (
 )
 from .transitions import TRANSITIONS, Transition
 
+logger = logging.getLogger(__name__)
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Enum .values rebuilds its list on every call; a bulk import checks these once per row.
 SOURCE_VALUES, URGENCY_VALUES = frozenset(Source.values), frozenset(Urgency.values)
@@ -771,7 +773,7 @@ def sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
     now = now or clock.now()
     system = system_user()
-    counts = {"overdue": 0, "escalated": 0}
+    counts = {"overdue": 0, "escalated": 0, "failed": 0}
     overdue = Case.objects.filter(
         state__in=[State.DISPATCHED, State.RETURN_REQUESTED, State.SIGNED, State.HANDLING],
         is_overdue=False, handle_deadline__lt=now,
@@ -783,6 +785,10 @@ def sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 counts["overdue"] += 1
             except Conflict:
                 continue
+            except Exception:
+                # One broken case must not leave the rest of the street unswept; it is retried next run.
+                logger.exception("SLA sweep: marking case %s overdue failed", case.pk)
+                counts["failed"] += 1
         grace = settings.UNSIGNED_ESCALATION_GRACE_HOURS
         for case in Case.objects.filter(state=State.DISPATCHED, sign_escalated=False, sign_deadline__lt=now).iterator():
             if grace and add_working_hours(case.sign_deadline, grace) > now:
@@ -801,6 +807,10 @@ def sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
                          note=f"工单超过签收时限仍未签收,系统自动督办({case.lead_department})",
                          payload={"automatic": True, "reason": "unsigned", "sign_deadline": _iso(case.sign_deadline)})
             except Conflict:
+                continue
+            except Exception:
+                logger.exception("SLA sweep: escalating unsigned case %s failed", case.pk)
+                counts["failed"] += 1
                 continue
             counts["escalated"] += 1
     return counts

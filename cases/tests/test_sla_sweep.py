@@ -104,7 +104,7 @@ def test_registered_handled_and_closed_cases_are_left_alone(street):
     street.new_case()
     dispatched_at(street, at(2026, 11, 2, 9, 0), State.HANDLED)
     dispatched_at(street, at(2026, 11, 2, 9, 0), State.CLOSED)
-    assert services.sla_sweep(now=at(2027, 3, 1, 9, 0)) == {"overdue": 0, "escalated": 0}
+    assert services.sla_sweep(now=at(2027, 3, 1, 9, 0)) == {"overdue": 0, "escalated": 0, "failed": 0}
 
 
 def test_the_management_command_sweeps_and_reports_in_chinese(street):
@@ -126,7 +126,7 @@ def test_the_celery_task_runs_the_sweep(street):
     case = dispatched_at(street, at(2026, 11, 2, 9, 0), State.SIGNED)
     with clock.frozen_at(at(2026, 11, 20, 9, 0)):
         result = sla_sweep_task.delay()
-    assert result.get() == {"overdue": 1, "escalated": 0}
+    assert result.get() == {"overdue": 1, "escalated": 0, "failed": 0}
     case.refresh_from_db()
     assert case.is_overdue
     assert case.events.filter(action="mark_overdue", actor__username="system").count() == 1
@@ -165,3 +165,24 @@ def test_a_case_escalated_by_a_concurrent_sweep_is_not_urged_twice(street, betwe
     case.refresh_from_db()
     assert (case.sign_escalated, case.urge_count) == (True, 1)
     assert case.events.filter(action="urge").count() == 1
+
+
+def test_one_case_failing_does_not_stop_the_sweep_of_the_others(street, monkeypatch, caplog):
+    broken = dispatched_at(street, at(2026, 11, 2, 9, 0), State.SIGNED)
+    healthy = dispatched_at(street, at(2026, 11, 2, 9, 0), State.SIGNED)
+    real = services.case_mark_overdue
+
+    def fails_for_the_broken_one(*, actor, case):
+        if case.pk == broken.pk:
+            raise RuntimeError("corrupt row")
+        return real(actor=actor, case=case)
+
+    monkeypatch.setattr(services, "case_mark_overdue", fails_for_the_broken_one)
+    counts = services.sla_sweep(now=at(2026, 11, 20, 9, 0))
+    assert counts["overdue"] == 1 and counts["failed"] == 1
+    healthy.refresh_from_db()
+    broken.refresh_from_db()
+    assert healthy.is_overdue and not broken.is_overdue
+    assert "corrupt row" in caplog.text
+    monkeypatch.setattr(services, "case_mark_overdue", real)
+    assert services.sla_sweep(now=at(2026, 11, 20, 9, 5))["overdue"] == 1   # retried on the next run

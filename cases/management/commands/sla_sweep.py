@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = sla_sweep()
-        self.stdout.write(f"超时标记 {counts['overdue']} 件,未签收自动督办 {counts['escalated']} 件")
+        failed = f",失败 {counts['failed']} 件(详见日志,下次运行重试)" if counts["failed"] else ""
+        self.stdout.write(f"超时标记 {counts['overdue']} 件,未签收自动督办 {counts['escalated']} 件{failed}")
