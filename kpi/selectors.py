@@ -46,6 +46,13 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tz), datetime.combine(end, time.max, tz)
 
 
+def cases_in_period(user: User, *, start: date, end: date, street_wide: bool = False):
+    """The cases registered (受理) in [start, end]: the user's scope, or the whole street for aggregates only."""
+    low, high = _bounds(start, end)
+    scope = Case.objects.all() if street_wide else policy.visible_cases(user)
+    return scope.filter(registered_at__gte=low, registered_at__lte=high)
+
+
 def kpi_table(user: User, *, start: date, end: date, group_by: str | None = None, street_wide: bool = False) -> list[dict]:
     """One row per group (or one row for all) with every KPI: value (rate or count), numerator, denominator.
 
@@ -54,12 +61,8 @@ def kpi_table(user: User, *, start: date, end: date, group_by: str | None = None
     """
     if group_by not in GROUPS:
         raise ValidationFailed(f"不支持的分组方式:{group_by}")
-    low, high = _bounds(start, end)
-    scope = Case.objects.all() if street_wide else policy.visible_cases(user)
-    cases = scope.filter(registered_at__gte=low, registered_at__lte=high)
-    aggregates = {"cases": Count("id")}
-    for kpi in KPIS:
-        aggregates.update(kpi.aggregates())
+    cases = cases_in_period(user, start=start, end=end, street_wide=street_wide)
+    aggregates = _all_aggregates()
     if group_by is None:
         rows = [{"key": None, "label": "全部", **cases.aggregate(**aggregates)}]
     else:
@@ -147,9 +150,14 @@ def _per_month(cases, since: datetime, kpis=KPIS) -> dict[date, dict]:
     return {row.pop("month").date(): row for row in rows}
 
 
+def shift_month(month: date, months: int) -> date:
+    """The first day of the month `months` after (or, negative, before) `month`'s."""
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _month_starts(today: date, months: int) -> list[date]:
-    index = today.year * 12 + today.month - 1
-    return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+    return [shift_month(today, offset) for offset in range(1 - months, 1)]
 
 
 def _street_months(month_starts: list[date]) -> dict[date, dict]:
@@ -196,9 +204,7 @@ def monthly_trend(user: User, *, months: int = 12, today: date | None = None,
 
 def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide: bool = False) -> dict:
     """小区 with the most cases and addresses reported more than once in the period."""
-    low, high = _bounds(start, end)
-    scope = Case.objects.all() if street_wide else policy.visible_cases(user)
-    cases = scope.filter(registered_at__gte=low, registered_at__lte=high)
+    cases = cases_in_period(user, start=start, end=end, street_wide=street_wide)
     # Count per estate id first and name only the top ones: grouping a month of cases by joined names costs more.
     top = list(cases.exclude(estate=None).values("estate_id").annotate(n=Count("id")).order_by("-n", "estate_id")[:limit])
     names = {e.pk: e for e in Estate.objects.filter(pk__in=[t["estate_id"] for t in top]).select_related("neighbourhood")}

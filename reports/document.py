@@ -17,7 +17,7 @@ from cases import policy
 from kpi.definitions import KPI_BY_CODE
 
 from . import charts
-from .selectors import ReportFigures
+from .selectors import ReportFigures, percent_text
 
 RATE_COLUMNS = ("sign_on_time", "first_contact", "handled_on_time", "satisfied", "solved")
 
@@ -31,10 +31,6 @@ class Block:
     headers: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     lines: tuple[str, ...] = ()  # a cover's lines under the title
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def _when(value: datetime | None) -> str:
@@ -59,15 +55,15 @@ def report_blocks(title: str, f: ReportFigures) -> list[Block]:
     b.append(Block("image", image=charts.bar_chart("按问题大类", [r["label"] for r in f.by_category[:12]],
                                                   [r["cases"] for r in f.by_category[:12]])))
     b.append(Block("table", headers=("居民区", "工单", "按时办结率", "满意率"), rows=tuple(
-        (r["label"], str(r["cases"]), _pct(r["handled_on_time"]["value"]), _pct(r["satisfied"]["value"]))
+        (r["label"], str(r["cases"]), percent_text(r["handled_on_time"]["value"]), percent_text(r["satisfied"]["value"]))
         for r in f.by_neighbourhood)))
 
     b.append(Block("heading", "三、各单位三率及排名"))
     b.append(Block("paragraph", "按满意率排名(回访满意与基本满意 ÷ 已回访);同率按单位名称排序,无回访的单位列后。"))
     b.append(Block("table", headers=("名次", "单位", "工单", *(KPI_BY_CODE[c].name for c in RATE_COLUMNS), "超时", "退单率"),
                    rows=tuple((str(r["rank"] or "—"), r["label"], str(r["cases"]),
-                               *(_pct(r[c]["value"]) for c in RATE_COLUMNS), str(r["overdue"]["value"]),
-                               _pct(r["returned"]["value"])) for r in f.departments)))
+                               *(percent_text(r[c]["value"]) for c in RATE_COLUMNS), str(r["overdue"]["value"]),
+                               percent_text(r["returned"]["value"])) for r in f.departments)))
 
     b.append(Block("heading", "四、超时工单"))
     if f.overdue:

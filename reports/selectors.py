@@ -30,11 +30,6 @@ def month_bounds(month: date) -> tuple[date, date]:
     return month.replace(day=1), month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def _shift_month(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass
 class ReportFigures:
     month: date
@@ -78,11 +73,11 @@ def report_figures(month: date) -> ReportFigures:
     """Everything the report says about `month`, street-wide; personal data is always masked in the report."""
     start, end = month_bounds(month)
     user = system_user()
-    low, high = kpi._bounds(start, end)
-    in_month = (Case.objects.filter(registered_at__gte=low, registered_at__lte=high)
+    in_month = (kpi.cases_in_period(user, start=start, end=end, street_wide=True)
                 .select_related("category", "neighbourhood", "lead_department"))
-    previous_start, previous_end = month_bounds(_shift_month(month, -1))
-    last_year_start, last_year_end = month_bounds(_shift_month(month, -12))
+    low, high = kpi._bounds(start, end)
+    previous_start, previous_end = month_bounds(kpi.shift_month(month, -1))
+    last_year_start, last_year_end = month_bounds(kpi.shift_month(month, -12))
 
     overdue = in_month.filter(Q(is_overdue=True) | Q(handled_at__gt=F("handle_deadline"))).order_by("registered_at")
     unsatisfied_events = (CaseEvent.objects.filter(action="callback", at__gte=low, at__lte=high,
@@ -119,7 +114,7 @@ def report_figures(month: date) -> ReportFigures:
     return figures
 
 
-def _pct(value: float | None) -> str:
+def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
@@ -148,13 +143,13 @@ def summary_paragraphs(f: ReportFigures) -> list[str]:
         f"{_change(total, f.previous['cases'], '环比')}(上月{f.previous['cases']}件),"
         f"{_change(total, f.last_year['cases'], '同比')}(去年同期{f.last_year['cases']}件)。"
         f"按来源分:{sources}。反映较多的问题为{categories}。",
-        f"已派单{s['sign_on_time']['denominator']}件,按时签收率{_pct(s['sign_on_time']['value'])},"
-        f"先行联系率{_pct(s['first_contact']['value'])};已办结{s['handled_on_time']['denominator']}件,"
-        f"按时办结率{_pct(s['handled_on_time']['value'])},平均办理时长"
+        f"已派单{s['sign_on_time']['denominator']}件,按时签收率{percent_text(s['sign_on_time']['value'])},"
+        f"先行联系率{percent_text(s['first_contact']['value'])};已办结{s['handled_on_time']['denominator']}件,"
+        f"按时办结率{percent_text(s['handled_on_time']['value'])},平均办理时长"
         f"{'—' if s['handling_hours']['value'] is None else s['handling_hours']['value']}个工作小时;"
-        f"超时{s['overdue']['value']}件,退单率{_pct(s['returned']['value'])},延期率{_pct(s['extended']['value'])}。",
-        f"已回访{called}件,满意率{_pct(s['satisfied']['value'])}(上月{_pct(f.previous['satisfied']['value'])}),"
-        f"实际解决率{_pct(s['solved']['value'])};本月回访不满意{unsatisfied}件,重办率{_pct(s['reopened']['value'])},"
+        f"超时{s['overdue']['value']}件,退单率{percent_text(s['returned']['value'])},延期率{percent_text(s['extended']['value'])}。",
+        f"已回访{called}件,满意率{percent_text(s['satisfied']['value'])}(上月{percent_text(f.previous['satisfied']['value'])}),"
+        f"实际解决率{percent_text(s['solved']['value'])};本月回访不满意{unsatisfied}件,重办率{percent_text(s['reopened']['value'])},"
         f"诉求人催单{s['chases']['value']}次。",
     ]
     if f.departments and f.departments[0].get("rank"):
