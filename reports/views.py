@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from chengyun import clock
 from chengyun.background import BROKER_DOWN_MESSAGE, run_in_background
 from chengyun.errors import DomainError
+from kpi.selectors import shift_month
 
 from . import services
 from .models import Report
@@ -46,11 +47,11 @@ def archive(request: HttpRequest) -> HttpResponse:
         page = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         page = 1
-    reports = Report.objects.select_related("requested_by")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1]
-    last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    reports = list(Report.objects.select_related("requested_by")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    last_month = shift_month(timezone.localdate(), -1).strftime("%Y-%m")
     return render(request, "reports/archive.html", {
         "reports": reports[:PAGE_SIZE], "page": page, "has_next": len(reports) > PAGE_SIZE,
-        "default_month": last_month, "running": any(r.status in ("queued", "running") for r in reports[:PAGE_SIZE]),
+        "default_month": last_month,
     }, status=status)
 
 
