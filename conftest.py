@@ -23,6 +23,9 @@ from org.tests.factories import (
 
 # PBKDF2 at production strength costs ~0.2 s a user; tests only need hashing to work.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Imports in the test process write on the test's own connection (its transaction holds the job); tests of
+# several writers ask for them, and imports in subprocesses (fault tests) use the production default.
+settings.HOTLINE_IMPORT_WRITERS = 1
 
 
 @pytest.fixture(autouse=True)

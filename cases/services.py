@@ -265,12 +265,27 @@ def case_values_bulk(*, actor: User, rows: list[dict[str, Any]], gazetteer: Gaze
 
 def case_register_validated(*, actor: User, accepted: list[dict[str, Any]],
                             copy_texts: list[tuple[str, str]] | None = None) -> list[bulk.Registered]:
-    """The writing half of bulk 受理: numbers (per registration year, under the counter's row lock) and one bulk
-    insert of the cases and their register events, for values from `case_values_bulk` (and, on PostgreSQL,
-    optionally their `bulk.copy_text`, built ahead). Inside the caller's transaction."""
+    """The writing half of bulk 受理: numbers (per registration year, under the counter's row lock) for the values
+    not numbered yet (see case_numbers_reserve), and one bulk insert of the cases and their register events, for
+    values from `case_values_bulk` (and, on PostgreSQL, optionally their `bulk.copy_text`, built ahead). Inside
+    the caller's transaction."""
     _check_actor(actor, TRANSITIONS["register"], "")
     if not accepted:
         return []
+    _assign_case_numbers([values for values in accepted if "number" not in values])
+    return bulk.cases_insert(accepted, actor=actor, copy_texts=copy_texts)
+
+
+def case_numbers_reserve(*, actor: User, accepted: list[dict[str, Any]]) -> None:
+    """Numbers for these validated values, taken now in a transaction of their own (called outside any), so a bulk
+    write that follows in another transaction does not hold the counter's lock until it commits: imports write
+    batches side by side on several connections. The price: if that write fails, its numbers stay unused."""
+    _check_actor(actor, TRANSITIONS["register"], "")
+    with transaction.atomic():
+        _assign_case_numbers(accepted)
+
+
+def _assign_case_numbers(accepted: list[dict[str, Any]]) -> None:
     # Numbers follow the registration year of each case, taken in blocks per year.
     tz = timezone.get_current_timezone()
     by_year: dict[int, list[dict[str, Any]]] = {}
@@ -279,7 +294,6 @@ def case_register_validated(*, actor: User, accepted: list[dict[str, Any]],
     for group in by_year.values():
         for values, number in zip(group, _next_case_numbers(group[0]["registered_at"], len(group)), strict=True):
             values["number"] = number
-    return bulk.cases_insert(accepted, actor=actor, copy_texts=copy_texts)
 
 
 # --- 派单, 签收, 退单 ----------------------------------------------------------------------------------

@@ -165,6 +165,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # A hotline import or report RUNNING with no progress for this long lost its worker (killed, host restarted): the
 # page offers to resume or regenerate it. Every batch and every report step is a sign of life.
 BACKGROUND_STALE_SECONDS = int(os.environ.get("BACKGROUND_STALE_SECONDS", "600"))
+# Database connections a hotline import writes its batches over side by side (PostgreSQL; SQLite has one writer).
+# The database's work per row (index entries, foreign-key checks at commit) is most of an import's time, and one
+# connection runs on one core.
+HOTLINE_IMPORT_WRITERS = int(os.environ.get("HOTLINE_IMPORT_WRITERS", "2"))
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "deadline-reminders": {"task": "notifications.tasks.deadline_sweep",

@@ -52,6 +52,9 @@ class ImportJob(models.Model):
     # Set at start and with every committed batch: a RUNNING job silent for longer than BACKGROUND_STALE_SECONDS
     # lost its worker (killed, host restarted) and may be resumed.
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    # Fixed by the first run: a resume must cut the file into the same batches, since a batch is known by its first
+    # row (ImportBatch) and two runs cutting differently could each commit rows of the other's batch.
+    batch_size = models.PositiveIntegerField("每批行数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "热线导入"
@@ -71,6 +74,30 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return min(100, int(100 * self.last_row / self.total_rows)) if self.total_rows else 0
+
+
+class ImportBatch(models.Model):
+    """One committed batch of an import: its rows and what became of them.
+
+    Written in the batch's own transaction, so it exists exactly when the batch's cases do. Batches may commit out
+    of order (an import writes over several connections); (job, first_row) is unique, so a batch is committed once
+    even by two workers on one job, and a resume skips the batches that already have a row here."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="batches")
+    first_row = models.PositiveIntegerField("起始行")
+    last_row = models.PositiveIntegerField("结束行")
+    created_count = models.PositiveIntegerField("新建", default=0)
+    skipped_count = models.PositiveIntegerField("已存在跳过", default=0)
+    rejected_count = models.PositiveIntegerField("拒绝", default=0)
+    committed_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入批次"
+        ordering = ["job", "first_row"]
+        constraints = [models.UniqueConstraint(fields=["job", "first_row"], name="import_batch_committed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.first_row}–{self.last_row}"
 
 
 class Rejection(models.Model):

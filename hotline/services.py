@@ -10,26 +10,29 @@ import logging
 import re
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from queue import Full, Queue
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from cases.bulk import copy_text, existing_hotline_numbers, relax_commit_durability
 from cases.models import Case, Source
-from cases.services import case_register_validated, case_values_bulk
+from cases.services import case_numbers_reserve, case_register_validated, case_values_bulk
 from chengyun import clock
 from chengyun.errors import Conflict, DomainError, ValidationFailed
 from org.models import Category, User
 from org.selectors import Gazetteer
 
-from .models import FIELDS, REQUIRED_FIELDS, ImportJob, ImportProfile, Rejection
+from .models import FIELDS, REQUIRED_FIELDS, ImportBatch, ImportJob, ImportProfile, Rejection
 from .reader import count_rows, read_rows
 
 logger = logging.getLogger(__name__)
@@ -187,27 +190,32 @@ def import_preview(job: ImportJob, *, limit: int = 20) -> list[dict[str, Any]]:
     return preview
 
 
-def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE,
+def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE, writers: int | None = None,
                    progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
-    """Runs (or resumes) an import: rows after the last committed one, in batches, each batch one transaction.
+    """Runs (or resumes) an import: the batches not committed yet, each batch one transaction.
 
-    A thread reads, parses and checks the rows (pure Python, no database) up to two batches ahead while this one
-    writes: deduplication, numbering, COPY, the job's position and the commit. The database works while Python
-    parses the next batch, and what a batch commits is exactly what a single-threaded run would commit."""
+    A thread reads, parses and checks the rows (pure Python, no database) ahead of the writes; `writers`
+    connections (HOTLINE_IMPORT_WRITERS; one on SQLite) write batches side by side: deduplication, numbering, COPY,
+    the batch's ImportBatch row and the commit. The job's position and counts follow the batches in file order."""
     job = ImportJob.objects.select_related("profile", "created_by").get(pk=job_id)
     if job.status == ImportJob.Status.DONE:
         return job
+    if not job.batch_size:
+        job.batch_size = batch_size
+    writers = 1 if connection.vendor == "sqlite" else max(1, writers or settings.HOTLINE_IMPORT_WRITERS)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=job.started_at or clock.now(),
-                                               error="", heartbeat_at=clock.now())
+                                               error="", heartbeat_at=clock.now(), batch_size=job.batch_size)
     try:
         actor = job.created_by
         if actor.grid_id:
             actor.grid.neighbourhood  # noqa: B018 — fetched here, so checking rows in the thread needs no query
-        prepare = _BatchPreparer(job, RowParser(job.profile), Gazetteer.load())
+        committed = {batch.first_row: batch for batch in job.batches.filter(first_row__gt=job.last_row)}
+        prepare = _BatchPreparer(job, RowParser(job.profile), Gazetteer.load(), committed=committed)
         _, rows = read_rows(Path(job.file.path))
-        with _import_runtime(), contextlib.closing(read_ahead(prepare.batches(rows, batch_size), depth=2)) as batches:
-            for batch in batches:
-                _commit_batch(job, batch)
+        with _import_runtime(), contextlib.closing(read_ahead(prepare.batches(rows, job.batch_size),
+                                                              depth=writers + 1)) as batches:
+            for batch in _write_in_order(job, batches, writers):
+                _record_batch(job, batch)
                 if progress:
                     progress(job)
         job.status, job.finished_at = ImportJob.Status.DONE, clock.now()
@@ -239,30 +247,44 @@ class _Candidate:
 
 @dataclass(slots=True)
 class _PreparedBatch:
+    first_row: int
     last_row: int
     candidates: list[_Candidate]  # rows that parsed, in file order: each claims its hotline number
     rejections: list[Rejection]  # rows that did not parse
+
+    def creating(self) -> frozenset[str]:
+        """The hotline numbers this batch may create."""
+        return frozenset(candidate.hotline_number for candidate in self.candidates if candidate.values is not None)
 
 
 class _BatchPreparer:
     """Rows → prepared batches: parsing and the checks of 受理 (cases.services.case_values_bulk), no database."""
 
-    def __init__(self, job: ImportJob, parser: RowParser, gazetteer: Gazetteer):
+    def __init__(self, job: ImportJob, parser: RowParser, gazetteer: Gazetteer,
+                 committed: dict[int, ImportBatch] | None = None):
         self.job, self.parser, self.gazetteer = job, parser, gazetteer
         self.first_row = job.last_row + 1
+        self.committed = committed or {}
         self.copy_text = connection.vendor == "postgresql"
 
-    def batches(self, rows: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[_PreparedBatch]:
+    def batches(self, rows: Iterator[tuple[int, dict[str, str]]], size: int
+                ) -> Iterator[_PreparedBatch | ImportBatch]:
+        """The file after the job's position cut into batches of `size` rows, as every run of the job cuts it; a
+        batch an earlier run committed (ImportBatch) comes as it is, unparsed."""
         batch: list[tuple[int, dict[str, str]]] = []
         for number, raw in rows:
             if number < self.first_row:
                 continue
             batch.append((number, raw))
             if len(batch) >= size:
-                yield self.prepare(batch)
+                yield self._prepared_or_committed(batch)
                 batch = []
         if batch:
-            yield self.prepare(batch)
+            yield self._prepared_or_committed(batch)
+
+    def _prepared_or_committed(self, batch: list[tuple[int, dict[str, str]]]) -> _PreparedBatch | ImportBatch:
+        committed = self.committed.get(batch[0][0])
+        return committed if committed is not None else self.prepare(batch)
 
     def prepare(self, batch: list[tuple[int, dict[str, str]]]) -> _PreparedBatch:
         now = clock.now()
@@ -285,7 +307,7 @@ class _BatchPreparer:
                 candidate.copy_text = copy_text(values, actor)
         for index, reason in refused:
             candidates[index].reason = reason
-        return _PreparedBatch(batch[-1][0], candidates, rejections)
+        return _PreparedBatch(batch[0][0], batch[-1][0], candidates, rejections)
 
 
 _END = object()
@@ -369,42 +391,146 @@ def read_ahead(items: Iterator[Any], *, depth: int) -> Iterator[Any]:
         thread.join()
 
 
-def _commit_batch(job: ImportJob, batch: _PreparedBatch) -> None:
+def _write_in_order(job: ImportJob, batches: Iterator[_PreparedBatch | ImportBatch],
+                    writers: int) -> Iterator[ImportBatch]:
+    """Each prepared batch committed by one of `writers` connections, up to `writers` at once; their ImportBatch
+    rows come back in file order. A hotline number repeated in a later batch while the earlier one is still being
+    written is skipped here: the earlier batch's uncommitted cases are invisible to the later one's check."""
+    in_flight: deque[tuple[Future, frozenset[str]]] = deque()
+
+    def oldest() -> ImportBatch:
+        future, _ = in_flight.popleft()
+        if future.exception() is not None:
+            for later, _ in in_flight:  # later batches finish (committed or not); a resume finds what committed
+                later.exception()
+            in_flight.clear()
+        return future.result()
+
+    with _Writers(writers) as pool:
+        try:
+            for batch in batches:
+                if isinstance(batch, ImportBatch):  # committed by an earlier run of this job
+                    in_flight.append((_done(batch), frozenset()))
+                else:
+                    writing = frozenset().union(*(numbers for _, numbers in in_flight))
+                    in_flight.append((pool.submit(_commit_batch, job, batch, writing), batch.creating()))
+                while in_flight and (len(in_flight) > writers or in_flight[0][0].done()):
+                    yield oldest()
+            while in_flight:
+                yield oldest()
+        except Exception:
+            # Reading failed: the batches before it that were being written still count, in order.
+            while in_flight and in_flight[0][0].exception() is None:
+                yield in_flight.popleft()[0].result()
+            raise
+        finally:
+            for future, _ in in_flight:
+                future.exception()
+
+
+def _done(batch: ImportBatch) -> Future:
+    future: Future = Future()
+    future.set_result(batch)
+    return future
+
+
+class _Writers:
+    """Threads that each write batches over a database connection of their own. With one writer the batches are
+    written in the calling thread, on its connection (and inside its transaction, as tests have it)."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.queue: Queue = Queue()
+        self.threads = [threading.Thread(target=contextvars.copy_context().run, args=(self._work,),
+                                         name=f"hotline-writer-{n}", daemon=True) for n in range(count if count > 1 else 0)]
+
+    def __enter__(self) -> _Writers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        if not self.threads:
+            _run_into(future, function, args)
+        else:
+            self.queue.put((future, function, args))
+        return future
+
+    def _work(self) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                _run_into(*item)
+        finally:
+            connections.close_all()  # this thread's connections only: Django's are per thread
+
+
+def _run_into(future: Future, function: Callable[..., Any], args: tuple) -> None:
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        future.set_result(function(*args))
+    except BaseException as exc:  # handed to the coordinator, which fails the job
+        future.set_exception(exc)
+
+
+def _commit_batch(job: ImportJob, batch: _PreparedBatch, writing: frozenset[str] = frozenset()) -> ImportBatch:
+    """One batch: the hotline numbers already imported (or being imported by an earlier batch: `writing`) are
+    skipped, the rest numbered and written with the batch's ImportBatch row in one transaction."""
     rejections = list(batch.rejections)
+    seen = existing_hotline_numbers([candidate.hotline_number for candidate in batch.candidates]) | writing
+    fresh: list[dict[str, Any]] = []
+    texts: list[tuple[str, str]] | None = []
+    skipped = 0
+    for candidate in batch.candidates:
+        if candidate.hotline_number in seen:
+            skipped += 1  # already imported (or a repeat inside the file): never a second case
+            continue
+        seen.add(candidate.hotline_number)
+        if candidate.values is None:
+            rejections.append(Rejection(job=job, row_number=candidate.row_number, reason=candidate.reason[:300],
+                                        hotline_number=candidate.hotline_number[:60]))
+        else:
+            fresh.append(candidate.values)
+            if candidate.copy_text is None:
+                texts = None
+            elif texts is not None:
+                texts.append(candidate.copy_text)
+    # Numbered before the batch's transaction, so two batches writing side by side do not wait for each other's
+    # commit on the counter; a batch that then fails leaves its numbers unused.
+    if fresh:
+        case_numbers_reserve(actor=job.created_by, accepted=fresh)
     with transaction.atomic():
         relax_commit_durability()
-        # Lock the job row and check its position: if another worker committed past where this one started (two
-        # workers on one resumed job), this one stops before writing, so no row is imported twice.
-        position = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("last_row", flat=True).first()
-        if position != job.last_row:
-            raise Conflict("该导入任务已由另一个进程继续执行")
-        seen = existing_hotline_numbers([candidate.hotline_number for candidate in batch.candidates])
-        fresh: list[dict[str, Any]] = []
-        texts: list[tuple[str, str]] | None = []
-        skipped = 0
-        for candidate in batch.candidates:
-            if candidate.hotline_number in seen:
-                skipped += 1  # already imported (or a repeat inside the file): never a second case
-                continue
-            seen.add(candidate.hotline_number)
-            if candidate.values is None:
-                rejections.append(Rejection(job=job, row_number=candidate.row_number, reason=candidate.reason[:300],
-                                            hotline_number=candidate.hotline_number[:60]))
-            else:
-                fresh.append(candidate.values)
-                if candidate.copy_text is None:
-                    texts = None
-                elif texts is not None:
-                    texts.append(candidate.copy_text)
-        cases = case_register_validated(actor=job.created_by, accepted=fresh, copy_texts=texts)
+        try:
+            with transaction.atomic():
+                # First, so a second worker on this job waits here for the first one's commit, then stops.
+                committed = ImportBatch.objects.create(
+                    job=job, first_row=batch.first_row, last_row=batch.last_row, created_count=len(fresh),
+                    skipped_count=skipped, rejected_count=len(rejections), committed_at=clock.now())
+        except IntegrityError:
+            raise Conflict("该导入任务已由另一个进程继续执行") from None
+        case_register_validated(actor=job.created_by, accepted=fresh, copy_texts=texts)
         Rejection.objects.bulk_create(rejections)
-        job.last_row = batch.last_row
-        job.created_count += len(cases)
-        job.skipped_count += skipped
-        job.rejected_count += len(rejections)
-        # The position is committed with the rows: a crash after this line loses nothing, before it nothing is kept.
-        job.heartbeat_at = clock.now()
-        job.save(update_fields=["last_row", "created_count", "skipped_count", "rejected_count", "heartbeat_at"])
+    return committed
+
+
+def _record_batch(job: ImportJob, batch: ImportBatch) -> None:
+    """The job's position and counts after its next batch in file order (committed just now or by an earlier run).
+    Written after the batch's own commit: a crash in between leaves the job behind its batches, and the resume
+    counts the committed batches it finds instead of writing them again."""
+    job.last_row = batch.last_row
+    job.created_count += batch.created_count
+    job.skipped_count += batch.skipped_count
+    job.rejected_count += batch.rejected_count
+    job.heartbeat_at = clock.now()
+    job.save(update_fields=["last_row", "created_count", "skipped_count", "rejected_count", "heartbeat_at"])
 
 
 def rejections_workbook(job: ImportJob):
