@@ -51,6 +51,22 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def server_cpu_seconds(url: str) -> float | None:
+    """CPU seconds of the PostgreSQL backends that have exited so far (the postmaster's reaped children), when the
+    server runs on this machine; None otherwise. The import's connections exit with it, so the difference across
+    the import is the database's share of the work."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime + cstime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=200_000)
@@ -67,6 +83,7 @@ def main() -> None:
         source = Path(workdir) / "hotline.csv"
         generate(source, args.rows)
         load_1m = os.getloadavg()[0]  # the machine is shared: other jobs' load shows in the wall time
+        server_before = server_cpu_seconds(args.database_url)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         result = subprocess.run([sys.executable, "manage.py", "import_hotline", str(source), "--batch", str(args.batch)],
@@ -78,6 +95,9 @@ def main() -> None:
         import_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if result.returncode != 0:
             raise SystemExit(result.stderr[-2000:])
+        time.sleep(1)  # the import's backends exit after it; the postmaster reaps them
+        server_after = server_cpu_seconds(args.database_url)
+        server_cpu = None if server_before is None or server_after is None else server_after - server_before
         print(result.stdout.strip().splitlines()[-1])
 
         import psycopg
@@ -100,6 +120,7 @@ def main() -> None:
     print(json.dumps({"bench": "import", "rows": args.rows, "import_rows_per_s": round(import_rate),
                       "copy_rows_per_s": round(copy_rate), "ratio_copy_over_import": round(copy_rate / import_rate, 1),
                       "peak_memory_mb": round(peak_mb), "import_client_cpu_s": round(import_cpu, 1),
+                      "import_server_cpu_s": None if server_cpu is None else round(server_cpu, 1),
                       "load_1m_at_start": round(load_1m, 1), "target_rows_per_s": 20000, "target_peak_mb": 300}))
 
 

@@ -14,6 +14,14 @@ def test_existing_hotline_numbers_finds_only_those_with_a_case(street):
     assert existing_hotline_numbers([]) == set()
 
 
+def test_existing_hotline_numbers_whatever_characters_the_numbers_hold(street):
+    odd = ["A,1", 'B"2', "C\\3", "D{4}", "E 5", "F\x1f6", "工单7"]
+    for number in odd[::2]:
+        street.new_case(source="hotline", hotline_number=number)
+    assert existing_hotline_numbers([*odd, "none"]) == set(odd[::2])
+    assert existing_hotline_numbers(odd[1::2]) == set()
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="synchronous_commit is a PostgreSQL setting")
 @pytest.mark.django_db(transaction=True)
 def test_relaxed_durability_lasts_for_the_batch_transaction_only():

@@ -9,6 +9,7 @@ from cases import services
 from cases.models import Case, CaseEvent, IdempotencyKey, State
 from chengyun import clock
 from chengyun.errors import PermissionDenied, ValidationFailed
+from org.selectors import Gazetteer
 from org.tests.factories import ParentCategoryFactory
 
 from .helpers import CHINESE, at
@@ -163,3 +164,25 @@ def test_bulk_registration_refuses_roles_that_cannot_register(street):
         services.case_register_bulk(actor=street.handler, rows=[{"source": "hotline", "hotline_number": "H1",
                                                                  "title": "t", "content": "c"}])
     assert not Case.objects.exists()
+
+
+def test_numbers_reserved_ahead_are_kept_by_the_bulk_write(street):
+    from django.utils import timezone
+
+    rows = [{"source": "hotline", "hotline_number": f"R{i}", "content": "楼道堆物", "title": "堆物",
+             "registered_at": timezone.make_aware(datetime(year, 5, 1))} for i, year in enumerate((2025, 2026, 2026))]
+    accepted, _ = services.case_values_bulk(actor=street.intake, rows=rows, gazetteer=Gazetteer.load())
+    values = [v for _, v in accepted]
+    services.case_numbers_reserve(actor=street.intake, accepted=values)
+    reserved = [v["number"] for v in values]
+    services.case_register_validated(actor=street.intake, accepted=values)
+    assert list(Case.objects.order_by("hotline_number").values_list("number", flat=True)) == reserved
+    assert [n.split("-")[-2] for n in reserved] == ["2025", "2026", "2026"]  # numbered by registration year
+    assert reserved[2] > reserved[1]
+    # The counter moved when the numbers were reserved: the next 受理 continues after them.
+    assert street.new_case().number > reserved[2]
+
+
+def test_only_roles_that_register_may_reserve_numbers(street):
+    with pytest.raises(PermissionDenied):
+        services.case_numbers_reserve(actor=street.handler, accepted=[])
