@@ -127,6 +127,15 @@ def test_preview_flags_problems_without_writing(street):
     assert Case.objects.count() == 1
 
 
+def test_the_command_refuses_nonsense_batch_and_writer_counts_before_creating_a_job(street, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes([hotline_row(0)]))
+    for option, message in (("--writers", "--writers 至少为 1"), ("--batch", "--batch 至少为 1")):
+        with pytest.raises(CommandError, match=message):
+            call_command("import_hotline", str(path), "--user", street.intake.username, option, "0")
+    assert not ImportJob.objects.exists() and not Case.objects.exists()
+
+
 def test_the_command_reports_progress_and_refuses_a_missing_file(street, tmp_path):
     path = tmp_path / "export.csv"
     path.write_bytes(csv_bytes([hotline_row(i) for i in range(5)], "gb18030"))
