@@ -65,9 +65,9 @@ def existing_hotline_numbers(numbers: list[str]) -> set[str]:
 
 
 def relax_commit_durability() -> None:
-    """For the current import batch only: don't wait for the WAL flush at commit (PostgreSQL).
+    """For the current import transaction only: don't wait for the WAL flush at commit (PostgreSQL).
 
-    A database crash right after may lose the last batches, but each batch's rows and the job's position commit
+    A database crash right after may lose the last batches, but each batch's rows and its ImportBatch row commit
     together, so a resumed import re-imports exactly those: never a half row, never a duplicate."""
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
