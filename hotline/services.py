@@ -506,18 +506,24 @@ def _commit_batch(job: ImportJob, batch: _PreparedBatch, writing: frozenset[str]
     # commit on the counter; a batch that then fails leaves its numbers unused.
     if fresh:
         case_numbers_reserve(actor=job.created_by, accepted=fresh)
-    with transaction.atomic():
-        relax_commit_durability()
-        try:
-            with transaction.atomic():
-                # First, so a second worker on this job waits here for the first one's commit, then stops.
-                committed = ImportBatch.objects.create(
-                    job=job, first_row=batch.first_row, last_row=batch.last_row, created_count=len(fresh),
-                    skipped_count=skipped, rejected_count=len(rejections), committed_at=clock.now())
-        except IntegrityError:
-            raise Conflict("该导入任务已由另一个进程继续执行") from None
-        case_register_validated(actor=job.created_by, accepted=fresh, copy_texts=texts)
-        Rejection.objects.bulk_create(rejections)
+    try:
+        with transaction.atomic():
+            relax_commit_durability()
+            try:
+                with transaction.atomic():
+                    # First, so a second worker on this job waits here for the first one's commit, then stops.
+                    committed = ImportBatch.objects.create(
+                        job=job, first_row=batch.first_row, last_row=batch.last_row, created_count=len(fresh),
+                        skipped_count=skipped, rejected_count=len(rejections), committed_at=clock.now())
+            except IntegrityError:
+                raise Conflict("该导入任务已由另一个进程继续执行") from None
+            case_register_validated(actor=job.created_by, accepted=fresh, copy_texts=texts)
+            Rejection.objects.bulk_create(rejections)
+    except Exception:
+        if fresh:  # the operator's answer to "where is this case number?"
+            logger.warning("hotline import %s: the batch from row %s was not committed; case numbers %s … %s reserved "
+                           "for it stay unused", job.pk, batch.first_row, fresh[0]["number"], fresh[-1]["number"])
+        raise
     return committed
 
 

@@ -60,7 +60,8 @@ def test_two_writers_import_every_row_once_with_numbers_in_one_unbroken_run(stre
     assert sum(job.batches.values_list("created_count", flat=True)) == 25
 
 
-def test_a_failed_batch_fails_the_job_and_the_resume_counts_the_batches_committed_beside_it(street, monkeypatch):
+def test_a_failed_batch_fails_the_job_and_the_resume_counts_the_batches_committed_beside_it(street, monkeypatch,
+                                                                                           caplog):
     job = upload_job(street, [hotline_row(i) for i in range(9)])
     real = services.case_register_validated
 
@@ -72,6 +73,7 @@ def test_a_failed_batch_fails_the_job_and_the_resume_counts_the_batches_committe
     monkeypatch.setattr(services, "case_register_validated", register)
     job = services.import_job_run(job.pk, batch_size=3, writers=2)
     assert job.status == ImportJob.Status.FAILED and "database went away" in job.error
+    assert "from row 5 was not committed; case numbers JAS-2026-" in caplog.text  # its reserved numbers are logged
     assert (job.last_row, job.created_count) == (4, 3)  # rows 2–4; the batch after the failed one is not counted
     committed = Case.objects.count()
     assert committed in (3, 6)  # the third batch, written beside the failed one, may have committed
