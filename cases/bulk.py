@@ -54,12 +54,14 @@ def existing_hotline_numbers(numbers: list[str]) -> set[str]:
         # it, scans every case once per batch. LIMIT 1 keeps the lateral subquery a per-number index lookup.
         # One text parameter split by the server: psycopg adapts a list element by element in Python.
         joined = _NUMBER_SEPARATOR.join(numbers)
-        wanted = ("string_to_array(%s, E'\\x1f')", joined) if joined.count(_NUMBER_SEPARATOR) == len(numbers) - 1 \
-            else ("%s::varchar[]", numbers)
+        if joined.count(_NUMBER_SEPARATOR) == len(numbers) - 1:
+            array, parameter = "string_to_array(%s, E'\\x1f')", joined
+        else:
+            array, parameter = "%s::varchar[]", numbers
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT found.hotline_number FROM unnest({wanted[0]}) AS wanted(number) CROSS JOIN LATERAL '
+            cursor.execute(f'SELECT found.hotline_number FROM unnest({array}) AS wanted(number) CROSS JOIN LATERAL '
                            f'(SELECT hotline_number FROM "{Case._meta.db_table}" WHERE hotline_number = wanted.number '
-                           f'LIMIT 1) AS found', [wanted[1]])
+                           f'LIMIT 1) AS found', [parameter])
             return {row[0] for row in cursor.fetchall()}
     return set(Case.objects.filter(hotline_number__in=numbers).values_list("hotline_number", flat=True))
 

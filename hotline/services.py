@@ -439,7 +439,6 @@ class _Writers:
     written in the calling thread, on its connection (and inside its transaction, as tests have it)."""
 
     def __init__(self, count: int):
-        self.count = count
         self.queue: Queue = Queue()
         self.threads = [threading.Thread(target=contextvars.copy_context().run, args=(self._work,),
                                          name=f"hotline-writer-{n}", daemon=True) for n in range(count if count > 1 else 0)]

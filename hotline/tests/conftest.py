@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +27,11 @@ def csv_bytes(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
     writer.writerow(HEADER)
     writer.writerows(rows)
     return buffer.getvalue().encode(encoding)
+
+
+def upload_job(street, content: bytes, name: str = "export.csv"):
+    """An uploaded export, as the intake clerk's 上传 leaves it (header checked, rows counted, not started)."""
+    from hotline import services
+
+    return services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(name, content),
+                                      profile=services.default_profile())

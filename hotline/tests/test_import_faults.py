@@ -7,12 +7,11 @@ import signal
 import time
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chengyun.testing import ScratchDatabase, run_with_fault
 from hotline import services
 
-from .conftest import csv_bytes, hotline_row
+from .conftest import csv_bytes, hotline_row, upload_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROWS, BATCH = 400, 20
@@ -120,9 +119,9 @@ def test_sigkill_inside_a_batch_transaction_keeps_nothing_of_that_batch_then_rei
 
 
 def test_a_second_worker_on_the_same_job_stops_instead_of_importing_twice(street, tmp_path):
-    """A resumed job whose old worker is in fact still alive: the one that finds the position moved stops."""
-    job = services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(
-        "e.csv", csv_bytes([hotline_row(i) for i in range(6)])), profile=services.default_profile())
+    """A resumed job whose old worker is in fact still alive: the one that finds the batch already committed
+    (its ImportBatch row) stops."""
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(6)]))
     stale = services.ImportJob.objects.get(pk=job.pk)
     services.import_job_run(job.pk, batch_size=2)  # the "other" worker finished it
     parser, gazetteer = services.RowParser(stale.profile), services.Gazetteer.load()
@@ -142,8 +141,7 @@ def test_a_job_left_running_by_a_killed_worker_is_resumed_from_the_page(street, 
     from hotline import views
 
     monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))
-    job = services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(
-        "e.csv", csv_bytes([hotline_row(i) for i in range(6)])), profile=services.default_profile())
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(6)]))
     first_row = services.read_rows(job.file.path)[1].__next__()[1]
     committed = services._commit_batch(job, services._BatchPreparer(job, services.RowParser(job.profile),
                                                                     services.Gazetteer.load()).prepare([(2, first_row)]))

@@ -4,7 +4,6 @@ from datetime import datetime
 from io import StringIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
@@ -13,17 +12,13 @@ from chengyun.errors import ValidationFailed
 from hotline import services
 from hotline.models import ImportJob, ImportProfile
 
-from .conftest import HEADER, csv_bytes, hotline_row
+from .conftest import HEADER, csv_bytes, hotline_row, upload_job
 
 pytestmark = pytest.mark.django_db
 
 
 def profile() -> ImportProfile:
     return services.default_profile()
-
-
-def upload_job(street, content: bytes, name: str = "export.csv") -> ImportJob:
-    return services.import_job_create(actor=street.intake, upload=SimpleUploadedFile(name, content), profile=profile())
 
 
 def xlsx_bytes(rows) -> bytes:

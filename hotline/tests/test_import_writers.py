@@ -6,14 +6,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from cases.models import Case
 from hotline import services
 from hotline.models import ImportBatch, ImportJob
 
-from .conftest import csv_bytes, hotline_row
+from .conftest import csv_bytes, hotline_row, upload_job
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -21,15 +20,10 @@ pytestmark = [
 ]
 
 
-def upload_job(street, rows) -> ImportJob:
-    return services.import_job_create(actor=street.intake, upload=SimpleUploadedFile("e.csv", csv_bytes(rows)),
-                                      profile=services.default_profile())
-
-
 def test_a_number_repeated_while_the_earlier_batch_is_still_being_written_makes_one_case(street, monkeypatch):
     # Batch 1 (rows of numbers 0 and 1) holds its transaction open until batch 2 (numbers 1 and 2) has written its
     # cases: batch 2 cannot see batch 1's uncommitted case 1, only the import knows it is being written.
-    job = upload_job(street, [hotline_row(0), hotline_row(1), hotline_row(1), hotline_row(2)])
+    job = upload_job(street, csv_bytes([hotline_row(0), hotline_row(1), hotline_row(1), hotline_row(2)]))
     real = services.case_register_validated
     second_written = threading.Event()
 
@@ -51,7 +45,8 @@ def test_a_number_repeated_while_the_earlier_batch_is_still_being_written_makes_
 
 
 def test_two_writers_import_every_row_once_with_numbers_in_one_unbroken_run(street):
-    job = services.import_job_run(upload_job(street, [hotline_row(i) for i in range(25)]).pk, batch_size=4, writers=2)
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(25)]))
+    job = services.import_job_run(job.pk, batch_size=4, writers=2)
     assert job.status == ImportJob.Status.DONE and (job.created_count, job.last_row) == (25, 26)
     numbers = sorted(int(number.rsplit("-", 1)[1]) for number in Case.objects.values_list("number", flat=True))
     assert numbers == list(range(numbers[0], numbers[0] + 25))
@@ -62,7 +57,7 @@ def test_two_writers_import_every_row_once_with_numbers_in_one_unbroken_run(stre
 
 def test_a_failed_batch_fails_the_job_and_the_resume_counts_the_batches_committed_beside_it(street, monkeypatch,
                                                                                            caplog):
-    job = upload_job(street, [hotline_row(i) for i in range(9)])
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(9)]))
     real = services.case_register_validated
 
     def register(**kwargs):
@@ -93,5 +88,6 @@ def test_the_writers_close_their_connections(street):
             return cursor.fetchone()[0]
 
     before = backends()
-    services.import_job_run(upload_job(street, [hotline_row(i) for i in range(6)]).pk, batch_size=2, writers=2)
+    job = upload_job(street, csv_bytes([hotline_row(i) for i in range(6)]))
+    services.import_job_run(job.pk, batch_size=2, writers=2)
     assert backends() == before
