@@ -7,6 +7,7 @@ its own department, a 网格员 sees its own grid, a 居委干部 its own 居民
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -74,8 +75,30 @@ def check_scope(user: User, case: Case, transition: Transition) -> None:
         raise PermissionDenied(f"工单 {case.number} 不在您的职责范围内,不能{transition.label}")
 
 
-def sees_personal_data(user: User, case: Case) -> bool:
-    return user.role in PERSONAL_DATA_ROLES
+def sees_personal_data(user: User, case: Case | None) -> bool:
+    """Whether this user's work on this case needs the citizen's personal data unmasked.
+
+    A handler needs it only while its department has an ACTIVE assignment: a department whose share was withdrawn
+    (退单 approved, re-dispatched elsewhere) keeps seeing the case as history, masked, and can't act on it.
+    `case=None` asks about the role alone (e.g. the Excel export, which then decides per row)."""
+    if user.role not in PERSONAL_DATA_ROLES:
+        return False
+    if user.role == Role.HANDLER and case is not None:
+        if not user.department_id:
+            return False
+        return Assignment.objects.filter(case=case, department_id=user.department_id, active=True).exists()
+    return True
+
+
+def personal_data_cases(user: User) -> Q | None:
+    """The cases (as a filter) on which `sees_personal_data` holds for this user: Q() for all of them, None for none."""
+    if user.role not in PERSONAL_DATA_ROLES:
+        return None
+    if user.role == Role.HANDLER:
+        if not user.department_id:
+            return None
+        return Q(pk__in=Assignment.objects.filter(department_id=user.department_id, active=True).values("case_id"))
+    return Q()
 
 
 def mask_name(name: str) -> str:
@@ -99,18 +122,60 @@ def mask_address(address: str) -> str:
 
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[2-9]\d{6,7}(?!\d)")
+# 18-digit 身份证 (the last character may be X): the region code (6) and the last four stay, the birth date goes.
+_ID_CARD_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _HOUSE_NUMBER_IN_TEXT = re.compile(r"\d+(?=\s*(?:弄|衖|号|室|栋|幢|楼|单元))")
 
 
-def mask_text(text: str, *, citizen_name: str = "") -> str:
-    """Free text (title, content) for roles without need: phones, house numbers and the citizen's name go.
+def mask_text(text: str, *, citizen_name: str = "", citizen_phone: str = "") -> str:
+    """Free text (title, content) for roles without need: ID-card numbers, phones, house numbers and the citizen's
+    name go; so does the citizen's phone exactly as stored (e.g. "021-6248 1234" that the patterns miss).
 
     Hotline texts often repeat the address and sometimes a phone number, so masking the fields alone leaks."""
     if not text:
         return text
+    if citizen_phone and len(re.sub(r"\D", "", citizen_phone)) >= 5:
+        text = text.replace(citizen_phone, mask_phone(citizen_phone))
+    text = _ID_CARD_IN_TEXT.sub(lambda m: f"{m.group(1)}********{m.group(2)[-4:]}", text)
     text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
     text = _LANDLINE_IN_TEXT.sub("****", text)
     text = _HOUSE_NUMBER_IN_TEXT.sub(lambda m: "x" * min(len(m.group()), 2), text)
     if len(citizen_name) >= 2:
         text = text.replace(citizen_name, mask_name(citizen_name))
     return text
+
+
+def mask_value(value: Any, *, citizen_name: str = "", citizen_phone: str = "") -> Any:
+    """`mask_text` applied to every string in a value, walking dicts (values), lists and tuples recursively."""
+    if isinstance(value, str):
+        return mask_text(value, citizen_name=citizen_name, citizen_phone=citizen_phone)
+    if isinstance(value, dict):
+        return {k: mask_value(v, citizen_name=citizen_name, citizen_phone=citizen_phone) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask_value(v, citizen_name=citizen_name, citizen_phone=citizen_phone) for v in value)
+    return value
+
+
+class CaseMasker:
+    """THE one way a text about a case reaches a reader: `masker(value)` returns it as this user may read it.
+
+    Title, content, handling result, event notes and payloads, request reasons, 协办 reports, attachment names,
+    related cases' titles: every selector passes them through here, so no field can be forgotten one at a time.
+    `masked` says whether anything is masked; `force=True` masks for everyone (an anonymised case)."""
+
+    def __init__(self, user: User | None, case: Case, *, force: bool = False):
+        self.case = case
+        self.masked = force or user is None or not sees_personal_data(user, case)
+
+    def __call__(self, value: Any) -> Any:
+        if not self.masked:
+            return value
+        return mask_value(value, citizen_name=self.case.citizen_name, citizen_phone=self.case.citizen_phone)
+
+    def hides_something(self, value: Any) -> bool:
+        """Whether masking would change this value: showing it unmasked shows personal data (worth an audit entry)."""
+        return mask_value(value, citizen_name=self.case.citizen_name, citizen_phone=self.case.citizen_phone) != value
+
+
+def mask_for(user: User | None, case: Case, value: Any) -> Any:
+    return CaseMasker(user, case)(value)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from chengyun import clock
@@ -36,13 +37,7 @@ def case_list(user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     filters = filters or CaseFilters()
     qs = policy.visible_cases(user).select_related("category__parent", "neighbourhood", "lead_department", "grid")
     if filters.q:
-        q = filters.q.strip()
-        text = Q(number__icontains=q) | Q(hotline_number__icontains=q) | Q(address__icontains=q)
-        text |= Q(title__icontains=q) | Q(content__icontains=q)
-        # Searching by the citizen's phone only for roles allowed to see it, so masking can't be probed.
-        if user.role in policy.PERSONAL_DATA_ROLES:
-            text |= Q(citizen_phone__contains=q)
-        qs = qs.filter(text)
+        qs = _search(user, qs, filters.q.strip())
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.source:
@@ -61,6 +56,34 @@ def case_list(user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     if filters.registered_to:
         qs = qs.filter(registered_at__lt=datetime.combine(filters.registered_to, time.max, tz))
     return qs.order_by("-registered_at", "-id")
+
+
+def _search(user: User, qs: QuerySet[Case], q: str) -> QuerySet[Case]:
+    """Search that can't be used to de-anonymise: on cases whose personal data the user sees masked, a term never
+    matches what masking hides.
+
+    - Roles (and handlers on cases of their active assignments) that see the data unmasked: number, 热线工单号,
+      address, title, content and the citizen's phone.
+    - Masked: a term containing any digit matches only the case number and the 热线工单号 (the digits of phones,
+      ID numbers and house numbers in the address and texts are what mask_text hides); a term without digits also
+      matches address, title and content, but never a case whose citizen's name contains the term or is contained
+      in it (mask_text hides the name in the texts, so 张建国 must not find the case whose title names 张建国).
+    """
+    numbers = Q(number__icontains=q) | Q(hotline_number__icontains=q)
+    full = numbers | Q(address__icontains=q) | Q(title__icontains=q) | Q(content__icontains=q) | Q(
+        citizen_phone__contains=q)
+    masked = numbers
+    if not re.search(r"\d", q):
+        qs = qs.annotate(_search_term=Value(q, output_field=CharField()))
+        text = Q(address__icontains=q) | Q(title__icontains=q) | Q(content__icontains=q)
+        name_hidden = Q(citizen_name__contains=q) | (~Q(citizen_name="") & Q(_search_term__contains=F("citizen_name")))
+        masked = numbers | (text & ~name_hidden)
+    unmasked_cases = policy.personal_data_cases(user)
+    if unmasked_cases is None:
+        return qs.filter(masked)
+    if not unmasked_cases:  # Q(): every case unmasked
+        return qs.filter(full)
+    return qs.filter((unmasked_cases & full) | (~unmasked_cases & masked))
 
 
 def case_get(user: User, pk: int | str) -> Case:
@@ -86,15 +109,68 @@ def case_attachment(user: User, case_ref: int | str, attachment_id: int) -> Atta
     return attachment
 
 
-def case_events(user: User, case: Case) -> list[CaseEvent]:
-    """The timeline; notes (a first contact's outcome often names the citizen and the phone) masked like the case."""
+def case_masker(user: User, case: Case) -> policy.CaseMasker:
+    """The masker for every text of this case the user reads; an anonymised case is masked for everyone."""
+    anonymised = case.events.filter(action=policy.ANONYMISE_EVENT).exists()
+    return policy.CaseMasker(user, case, force=anonymised)
+
+
+def case_events(user: User, case: Case, *, request=None) -> list[CaseEvent]:
+    """The timeline with each event's note and payload (every string in it: 退单 reasons, contact outcomes, results,
+    回访 remarks…) masked like the case. Unmasked notes/payloads holding personal data are audited (one entry)."""
     events = list(case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id"))
     # After anonymisation the events still hold what was written then: shown masked to everyone.
     anonymised = any(event.action == policy.ANONYMISE_EVENT for event in events)
-    if anonymised or not policy.sees_personal_data(user, case):
+    masker = policy.CaseMasker(user, case, force=anonymised)
+    if masker.masked:
         for event in events:  # in memory only: events are append-only and never saved again
-            event.note = policy.mask_text(event.note, citizen_name=case.citizen_name)
+            event.note = masker(event.note)
+            event.payload = masker(event.payload)
+            for attachment in event.attachments.all():
+                attachment.original_name = masker(attachment.original_name)
+                attachment.note = masker(attachment.note)
+    elif request is not None and any(masker.hides_something([e.note, e.payload]) for e in events):
+        _audit_view(user, request, object_type="case_events", object_id=case.number)
     return events
+
+
+def _audit_view(user: User, request, *, object_type: str, object_id: str, detail: dict | None = None) -> None:
+    from audit.models import AuditEntry
+    from audit.services import audit_record
+
+    audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request, object_type=object_type,
+                 object_id=object_id, **({"detail": detail} if detail else {}))
+
+
+def case_texts(user: User, case: Case, masker: policy.CaseMasker | None = None) -> dict[str, list]:
+    """Pending 退单/延期 requests, assignments (协办 reports) and attachments of the case, their texts masked."""
+    masker = masker or case_masker(user, case)
+    pending = list(case.requests.filter(status=Request.Status.PENDING).select_related("department", "requested_by"))
+    for item in pending:
+        item.reason = masker(item.reason)
+    assignments = list(case.assignments.select_related("department").order_by("-active", "role", "assigned_at"))
+    for assignment in assignments:
+        assignment.report = masker(assignment.report)
+    attachments = list(case.attachments.order_by("uploaded_at"))
+    for attachment in attachments:
+        attachment.original_name = masker(attachment.original_name)
+        attachment.note = masker(attachment.note)
+    return {"pending_requests": pending, "assignments": assignments, "attachments": attachments}
+
+
+def request_reason_for(user: User, item: Request) -> str:
+    """A 退单/延期 request's reason as the queue shows it to this user."""
+    return policy.mask_for(user, item.case, item.reason)
+
+
+def audit_list_view(user: User, request, cases, *, object_type: str) -> bool:
+    """List views are not audited row by row (a handler's list is its work queue); one entry per page view that
+    shows personal data unmasked, naming the cases whose shown title would have been masked."""
+    shown = [c.number for c in cases if not getattr(c, "display_title_masked", True)
+             and policy.CaseMasker(None, c).hides_something(c.display_title)]
+    if shown:
+        _audit_view(user, request, object_type=object_type, object_id=",".join(shown)[:200])
+    return bool(shown)
 
 
 def case_available_actions(user: User, case: Case, *, with_guards: bool = True) -> list[Transition]:
@@ -136,30 +212,27 @@ def case_personal_data(user: User, case: Case, *, request=None) -> PersonalData:
     """Name, phone and address as this user may see them; every unmasked view is written to the audit log."""
     if policy.sees_personal_data(user, case):
         if case.citizen_name or case.citizen_phone:
-            from audit.models import AuditEntry
-            from audit.services import audit_record
-
-            audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request,
-                         object_type="case", object_id=case.number)
+            _audit_view(user, request, object_type="case", object_id=case.number)
         return PersonalData(case.citizen_name, case.citizen_phone, case.address, masked=False, title=case.title,
                             content=case.content, handling_result=case.handling_result)
     return masked_personal_data(case)
 
 
 def masked_personal_data(case: Case) -> PersonalData:
+    masker = policy.CaseMasker(None, case)
     return PersonalData(
         policy.mask_name(case.citizen_name), policy.mask_phone(case.citizen_phone), policy.mask_address(case.address),
-        masked=True, title=policy.mask_text(case.title, citizen_name=case.citizen_name),
-        content=policy.mask_text(case.content, citizen_name=case.citizen_name),
-        handling_result=policy.mask_text(case.handling_result, citizen_name=case.citizen_name),
+        masked=True, title=masker(case.title), content=masker(case.content),
+        handling_result=masker(case.handling_result),
     )
 
 
 def case_title_for(user: User, case: Case) -> str:
-    """The title as a list shows it: unmasked only for roles whose work needs the personal data."""
-    if policy.sees_personal_data(user, case):
-        return case.title
-    return policy.mask_text(case.title, citizen_name=case.citizen_name)
+    """The title as a list shows it: unmasked only for roles whose work on this case needs the personal data.
+    Sets `case.display_title_masked` for audit_list_view."""
+    masker = policy.CaseMasker(user, case)
+    case.display_title_masked = masker.masked
+    return masker(case.title)
 
 
 def deadline_status(case: Case) -> str:
@@ -177,7 +250,7 @@ def deadline_status(case: Case) -> str:
     return "near" if add_working_days(now, 1) >= deadline else "ok"
 
 
-def case_related(user: User, case: Case, *, limit: int = 10) -> dict[str, list[Case]]:
+def case_related(user: User, case: Case, *, limit: int = 10, request=None) -> dict[str, list[Case]]:
     """Duplicates merged into this case, its master, and other cases at the same address (the user's scope only)."""
     visible = policy.visible_cases(user)
     same_address: list[Case] = []
@@ -187,6 +260,8 @@ def case_related(user: User, case: Case, *, limit: int = 10) -> dict[str, list[C
         )
     for other in same_address:
         other.display_title = case_title_for(user, other)
+    if request is not None:
+        audit_list_view(user, request, same_address, object_type="case_related")
     return {
         "duplicates": list(visible.filter(master=case).order_by("registered_at")[:limit]),
         "master": list(visible.filter(pk=case.master_id)) if case.master_id else [],

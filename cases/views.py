@@ -32,7 +32,7 @@ from . import policy, selectors, services
 from .api import ACTION_ENDPOINTS
 from .downloads import attachment_response
 from .forms import CaseFilterForm, CaseRegisterForm, action_fields, parse_action
-from .models import Case, Request
+from .models import Case
 from .transitions import TRANSITIONS, Transition
 
 PAGE_SIZE = 25
@@ -103,6 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     for case in page:
         case.deadline_status = selectors.deadline_status(case)
         case.display_title = selectors.case_title_for(request.user, case)
+    selectors.audit_list_view(request.user, request, page, object_type="case_list")
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_register": can_register(request.user),
@@ -206,7 +207,6 @@ def _suggestion(request: HttpRequest, case: Case, available) -> Any:
 def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
                     notice: str = "") -> dict[str, Any]:
     available = selectors.case_available_actions(request.user, case)
-    pending = list(case.requests.filter(status=Request.Status.PENDING).select_related("department", "requested_by"))
     actions = []
     for transition in available:
         if transition.action not in ACTION_ENDPOINTS:
@@ -219,11 +219,9 @@ def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed
     return {
         "case": case,
         "person": selectors.case_personal_data(request.user, case, request=request),
-        "events": selectors.case_events(request.user, case),
-        "assignments": case.assignments.select_related("department").order_by("-active", "role", "assigned_at"),
-        "pending_requests": pending,
-        "attachments": case.attachments.order_by("uploaded_at"),
-        "related": selectors.case_related(request.user, case),
+        "events": selectors.case_events(request.user, case, request=request),
+        **selectors.case_texts(request.user, case),  # pending_requests, assignments, attachments: texts masked
+        "related": selectors.case_related(request.user, case, request=request),
         "actions": actions, "error": error, "failed_action": failed_action, "notice": notice,
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
@@ -366,8 +364,14 @@ def case_export(request: HttpRequest) -> HttpResponse:
     sheet = workbook.create_sheet("工单")
     sheet.append(["工单编号", "热线工单号", "来源", "标题", "类别", "地址", "居民区", "主办单位", "状态", "受理时间",
                   "办结期限", "超时", "诉求人", "联系电话", "满意度"])
-    unmasked = policy.sees_personal_data(request.user, None)
+    unmasked_cases = policy.personal_data_cases(request.user)
+    unmasked_ids = None if unmasked_cases is None or not unmasked_cases else set(
+        cases.filter(unmasked_cases).values_list("pk", flat=True))
+    any_unmasked = False
     for case in cases.iterator(chunk_size=2000):
+        # Per row: a handler's department sees personal data only on cases of its active assignments.
+        unmasked = unmasked_cases is not None and (unmasked_ids is None or case.pk in unmasked_ids)
+        any_unmasked |= unmasked
         person = selectors.masked_personal_data(case) if not unmasked else None
         sheet.append([
             case.number, case.hotline_number, case.get_source_display(),
@@ -379,5 +383,5 @@ def case_export(request: HttpRequest) -> HttpResponse:
             case.citizen_phone if unmasked else person.citizen_phone, case.get_satisfaction_display() if case.satisfaction else "",
         ])
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="case_list",
-                 detail={"filters": request.GET.dict(), "rows": total, "personal_data": unmasked})
+                 detail={"filters": request.GET.dict(), "rows": total, "personal_data": any_unmasked})
     return xlsx_response(workbook, "cases.xlsx")

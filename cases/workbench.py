@@ -32,12 +32,14 @@ def address_options() -> list[tuple[str, str]]:
             for r in AddressRange.objects.select_related("estate").order_by("road", "first")]
 
 
-def _page(request: HttpRequest, qs, name: str = "page"):
+def _page(request: HttpRequest, qs, name: str = "page", *, audit: bool = True):
     page = Paginator(qs, PAGE).get_page(request.GET.get(name))
-    for case in getattr(page, "object_list", []):
-        if isinstance(case, Case):
-            case.deadline_status = selectors.deadline_status(case)
-            case.display_title = selectors.case_title_for(request.user, case)
+    cases = [case for case in getattr(page, "object_list", []) if isinstance(case, Case)]
+    for case in cases:
+        case.deadline_status = selectors.deadline_status(case)
+        case.display_title = selectors.case_title_for(request.user, case)
+    if audit:  # one entry per page view that shows personal data unmasked (see selectors.audit_list_view)
+        selectors.audit_list_view(request.user, request, cases, object_type="workbench_queue")
     return page
 
 
@@ -59,13 +61,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
             case.suggestion = suggestion_for_case(request.user, case)
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             case.suggested = rule.lead_department if rule else None
+        requests = list(queues.queue_requests(request.user)[:50])
+        for item in requests:  # 退单/延期 reasons often name the citizen: masked for 管理员
+            item.reason = selectors.request_reason_for(request.user, item)
         return render(request, "workbench/dispatcher.html", {
-            "page": page, "form": form, "requests": queues.queue_requests(request.user)[:50],
+            "page": page, "form": form, "requests": requests,
             "departments": Department.objects.filter(is_active=True).order_by("kind", "name")})
     if role == Role.HANDLER:
         return render(request, "workbench/handler.html", {"page": _page(request, queues.queue_department(request.user))})
     if role == Role.CALLBACK:
-        page = _page(request, queues.queue_callback(request.user))
+        page = _page(request, queues.queue_callback(request.user), audit=False)
         if page.object_list:
             # The queue shows phones to call: one audit entry for the page of numbers shown.
             audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=request.user, request=request,
@@ -196,7 +201,9 @@ def address_check(request: HttpRequest) -> HttpResponse:
     """While the operator types: which 居民区/网格 the address is in, and open cases at the same address."""
     address = request.GET.get("address", "")
     place = place_for_address(address) if address.strip() else None
-    return render(request, "workbench/_address_check.html", {
-        "address": address, "place": place,
-        "duplicates": queues.possible_duplicates(request.user, address) if address.strip() else [],
-    })
+    duplicates = list(queues.possible_duplicates(request.user, address)) if address.strip() else []
+    for case in duplicates:  # titles masked for masked roles; an unmasked list showing personal data is audited
+        case.display_title = selectors.case_title_for(request.user, case)
+    selectors.audit_list_view(request.user, request, duplicates, object_type="address_check")
+    return render(request, "workbench/_address_check.html", {"address": address, "place": place,
+                                                              "duplicates": duplicates})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count
@@ -211,6 +212,16 @@ def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide
     return {
         "estates": [{"estate__name": names[t["estate_id"]].name, "neighbourhood__name": names[t["estate_id"]].neighbourhood.name,
                      "n": t["n"]} for t in top],
-        "addresses": list(cases.exclude(address="").values("address").annotate(n=Count("id")).filter(n__gte=2)
-                          .order_by("-n", "address")[:limit]),
+        "addresses": _shown_addresses(user, list(cases.exclude(address="").values("address").annotate(n=Count("id"))
+                                                 .filter(n__gte=2).order_by("-n", "address")[:limit])),
     }
+
+
+def _shown_addresses(user: User, rows: list[dict]) -> list[dict]:
+    """同一地址重复反映: roles that see cases masked get the address without its house number (policy.mask_address),
+    and the row's link searches the road only (for them a search with digits matches only case numbers)."""
+    masked = policy.personal_data_cases(user) is None
+    for row in rows:
+        row["shown"] = policy.mask_address(row["address"]) if masked else row["address"]
+        row["search"] = re.split(r"\d", row["address"], maxsplit=1)[0] if masked else row["address"]
+    return rows

@@ -57,7 +57,7 @@ def test_roles_without_need_see_masked_data(street, case, who):
 
 def test_a_case_without_citizen_data_writes_no_audit_entry(street):
     anonymous = street.new_case(citizen_name="", citizen_phone="")
-    assert not selectors.case_personal_data(street.handler, anonymous).masked
+    assert not selectors.case_personal_data(street.dispatcher, anonymous).masked
     assert not views_of_personal_data().exists()
 
 
