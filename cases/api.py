@@ -403,7 +403,7 @@ def attachment_upload(request: HttpRequest, case_id: str, file: UploadedFile = F
 
 @router.get("/{case_id}/attachments", response=list[AttachmentOut], summary="附件列表")
 def attachment_list(request: HttpRequest, case_id: str):
-    return list(selectors.case_get(request.user, case_id).attachments.order_by("uploaded_at", "id"))
+    return selectors.case_attachments(request.user, selectors.case_get(request.user, case_id))
 
 
 @router.get("/{case_id}/attachments/{attachment_id}", summary="下载附件", response={200: None})

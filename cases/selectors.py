@@ -106,6 +106,7 @@ def case_attachment(user: User, case_ref: int | str, attachment_id: int) -> Atta
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("附件不存在")
+    attachment.original_name = case_masker(user, case)(attachment.original_name)  # the download's file name
     return attachment
 
 
@@ -128,7 +129,6 @@ def case_events(user: User, case: Case, *, request=None) -> list[CaseEvent]:
             event.payload = masker(event.payload)
             for attachment in event.attachments.all():
                 attachment.original_name = masker(attachment.original_name)
-                attachment.note = masker(attachment.note)
     elif request is not None and any(masker.hides_something([e.note, e.payload]) for e in events):
         _audit_view(user, request, object_type="case_events", object_id=case.number)
     return events
@@ -151,11 +151,16 @@ def case_texts(user: User, case: Case, masker: policy.CaseMasker | None = None) 
     assignments = list(case.assignments.select_related("department").order_by("-active", "role", "assigned_at"))
     for assignment in assignments:
         assignment.report = masker(assignment.report)
-    attachments = list(case.attachments.order_by("uploaded_at"))
+    return {"pending_requests": pending, "assignments": assignments, "attachments": case_attachments(user, case, masker)}
+
+
+def case_attachments(user: User, case: Case, masker: policy.CaseMasker | None = None) -> list[Attachment]:
+    """The case's attachments, their file names masked (a photo named after the phone number…; the note is the event's)."""
+    masker = masker or case_masker(user, case)
+    attachments = list(case.attachments.order_by("uploaded_at", "id"))
     for attachment in attachments:
         attachment.original_name = masker(attachment.original_name)
-        attachment.note = masker(attachment.note)
-    return {"pending_requests": pending, "assignments": assignments, "attachments": attachments}
+    return attachments
 
 
 def request_reason_for(user: User, item: Request) -> str:

@@ -105,3 +105,20 @@ def payload_summary(payload: dict | None) -> list[str]:
         if text:
             parts.append(f"{label}:{text}" if label else text)
     return parts
+
+
+@register.filter
+def title_for(case, user) -> str:
+    """{{ case|title_for:request.user }}: the case's title as this user may read it (cases.selectors.case_title_for)."""
+    from cases.selectors import case_title_for
+
+    return case_title_for(user, case)
+
+
+@register.filter
+def text_for(text: str, user) -> str:
+    """{{ text|text_for:request.user }}: a text not tied to one case (e.g. the place smart dispatch matched),
+    through mask_text for roles that see cases masked."""
+    from cases import policy
+
+    return policy.mask_text(text) if policy.personal_data_cases(user) is None else text
