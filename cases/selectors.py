@@ -173,9 +173,16 @@ def audit_list_view(user: User, request, cases, *, object_type: str) -> bool:
     shows personal data unmasked, naming the cases whose shown title would have been masked."""
     shown = [c.number for c in cases if not getattr(c, "display_title_masked", True)
              and policy.CaseMasker(None, c).hides_something(c.display_title)]
-    if shown:
-        _audit_view(user, request, object_type=object_type, object_id=",".join(shown)[:200])
+    audit_cases_shown(user, request, shown, object_type=object_type)
     return bool(shown)
+
+
+def audit_cases_shown(user: User, request, numbers: list[str], *, object_type: str) -> None:
+    """One 查看个人信息 entry for a page of cases: all numbers in the detail, the first (and how many) as the object
+    (`AuditEntry.object_id` holds 64 characters)."""
+    if numbers:
+        label = numbers[0] if len(numbers) == 1 else f"{numbers[0]} 等 {len(numbers)} 件"
+        _audit_view(user, request, object_type=object_type, object_id=label[:64], detail={"cases": numbers})
 
 
 def case_available_actions(user: User, case: Case, *, with_guards: bool = True) -> list[Transition]:

@@ -12,8 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
 from chengyun.errors import DomainError, ValidationFailed
 from org.models import AddressRange, Department, Role
 from org.selectors import place_for_address, responsibility_for
@@ -71,10 +69,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         return render(request, "workbench/handler.html", {"page": _page(request, queues.queue_department(request.user))})
     if role == Role.CALLBACK:
         page = _page(request, queues.queue_callback(request.user), audit=False)
-        if page.object_list:
-            # The queue shows phones to call: one audit entry for the page of numbers shown.
-            audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=request.user, request=request,
-                         object_type="callback_queue", object_id=",".join(c.number for c in page))
+        # The queue shows phones to call: one audit entry for the page of numbers shown.
+        selectors.audit_cases_shown(request.user, request, [c.number for c in page], object_type="callback_queue")
         return render(request, "workbench/callback.html", {"page": page})
     if role == Role.AUDITOR:
         return redirect("audit:log")
@@ -87,7 +83,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "page": _page(request, queues.queue_to_verify(request.user))})
     return render(request, "workbench/intake.html", {
         "form": CaseRegisterForm(initial={"source": Source.HOTLINE}), "address_options": address_options(),
-        "recent": selectors.case_list(request.user).filter(created_by=request.user)[:10]})
+        "recent": _recent(request)})
+
+
+def _recent(request: HttpRequest) -> list[Case]:
+    """The intake operator's last ten cases, titles as a list shows them (audited once, see audit_list_view)."""
+    recent = list(selectors.case_list(request.user).filter(created_by=request.user)[:10])
+    for case in recent:
+        case.display_title = selectors.case_title_for(request.user, case)
+    selectors.audit_list_view(request.user, request, recent, object_type="workbench_recent")
+    return recent
 
 
 @login_required
@@ -115,7 +120,7 @@ def quick_register(request: HttpRequest) -> HttpResponse:
             return redirect("workbench")
     context = {"form": form, "page": _page(request, queues.queue_to_verify(request.user)),
                "address_options": address_options(),
-               "recent": selectors.case_list(request.user).filter(created_by=request.user)[:10]}
+               "recent": _recent(request)}
     return render(request, template, context, status=422)
 
 

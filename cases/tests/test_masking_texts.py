@@ -184,15 +184,17 @@ def test_the_address_check_audits_unmasked_titles_with_personal_data(street, sea
 
 
 def test_a_list_page_showing_personal_data_writes_one_audit_entry_per_view(street):
-    cases = [street.dispatched_case(title=f"{NAME}反映楼道堆物", citizen_name=NAME) for _ in range(3)]
+    # Five case numbers are longer than AuditEntry.object_id (64): they go into the detail.
+    cases = [street.dispatched_case(title=f"{NAME}反映楼道堆物", citizen_name=NAME) for _ in range(5)]
     street.dispatched_case(title="路灯不亮")  # no personal data in its title: not named in the entry
     client = web(street.handler)
     for _ in range(2):
         html = client.get("/cases/").content.decode()
-        assert html.count(f"{NAME}反映楼道堆物") == 3
+        assert html.count(f"{NAME}反映楼道堆物") == 5
     entries = views_of_personal_data(street.handler)
     assert entries.count() == 2 and {e.object_type for e in entries} == {"case_list"}
-    assert set(entries.first().object_id.split(",")) == {c.number for c in cases}
+    entry = entries.first()
+    assert set(entry.detail["cases"]) == {c.number for c in cases} and entry.object_id.endswith("等 5 件")
     web(street.leader).get("/cases/")
     assert not views_of_personal_data(street.leader).exists()
 
@@ -201,6 +203,13 @@ def test_the_handler_workbench_queue_is_audited_once_per_page_view(street):
     street.dispatched_case(title=f"{NAME}反映楼道堆物", citizen_name=NAME)
     assert NAME in web(street.handler).get("/").content.decode()
     assert list(views_of_personal_data(street.handler).values_list("object_type", flat=True)) == ["workbench_queue"]
+
+
+def test_the_intake_workbench_shows_its_recent_titles_with_one_audit_entry(street):
+    case = street.new_case(title=f"{NAME}反映楼道堆物", citizen_name=NAME)
+    assert f"{NAME}反映楼道堆物" in web(street.intake).get("/").content.decode()
+    entry = views_of_personal_data(street.intake).get()
+    assert (entry.object_type, entry.object_id) == ("workbench_recent", case.number)
 
 
 def test_the_dashboard_masks_repeated_addresses_for_masked_roles(street):
