@@ -218,3 +218,15 @@ def test_the_dashboard_masks_repeated_addresses_for_masked_roles(street):
     leader = web(street.leader).get("/dashboard/").content.decode()
     assert "愚园路xx弄x号" in leader and "愚园路128弄3号" not in leader and "128" not in leader.split("同一地址重复反映")[1]
     assert "愚园路128弄3号" in web(street.dispatcher).get("/dashboard/").content.decode()
+
+
+def test_the_handler_export_masks_the_case_it_handed_back_and_keeps_its_own(client, street, handed_back):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    mine = street.dispatched_case()
+    client.force_login(street.handler)
+    exported = {r[0]: r for r in list(load_workbook(BytesIO(client.get("/cases/export.xlsx").content)).active.values)[1:]}
+    assert exported[handed_back.number][13] == "139****6666" and exported[handed_back.number][5] == "愚园路xx弄x号"
+    assert exported[mine.number][13] == "13812341234"
