@@ -179,3 +179,23 @@ class CaseMasker:
 
 def mask_for(user: User | None, case: Case, value: Any) -> Any:
     return CaseMasker(user, case)(value)
+
+
+# Said of a person in Chinese complaint texts: 居民张三丰 / 市民李某 / 王先生 / 赵阿姨 / 姓名:钱多多.
+_NAMED_PERSON = re.compile(
+    r"(?:(?<=居民)|(?<=市民)|(?<=业主)|(?<=租户)|(?<=住户)|(?<=来电人)|(?<=诉求人)|(?<=反映人)|(?<=联系人)|(?<=姓名[::])"
+    r"|(?<=姓名))[\u4e00-\u9fff]{2,3}"
+    r"|[\u4e00-\u9fff](?=(?:先生|女士|小姐|阿姨|师傅|老师|大爷|大妈|阿婆|老伯))"
+)
+# The old 15-digit 身份证 too (mask_text does the 18-digit one everywhere).
+_OLD_ID_CARD_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+
+
+def mask_public_text(text: str, *, citizen_name: str = "") -> str:
+    """A text anyone may read (the public Open311 feed): `mask_text`, plus ID-card numbers and the names that
+    Chinese texts announce (居民X, X先生, 姓名:X) even when they are not the case's citizen."""
+    if not text:
+        return text
+    text = _OLD_ID_CARD_IN_TEXT.sub(lambda m: f"{m.group()[:6]}*****{m.group()[-4:]}", text)
+    text = mask_text(text, citizen_name=citizen_name)
+    return _NAMED_PERSON.sub(lambda m: "*" * len(m.group()), text)

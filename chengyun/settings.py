@@ -149,6 +149,13 @@ STREET_NAME = os.environ.get("STREET_NAME", "静安寺街道")
 # Word reports name the East Asian font; 宋体 is on every Chinese Windows desktop, LibreOffice substitutes Noto CJK.
 REPORT_DOCX_FONT = os.environ.get("REPORT_DOCX_FONT", "宋体")
 OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "jingansi.sh.cn")
+# Sources whose cases the public Open311 feed lists: what residents reported in the open and what the street's own
+# patrols, inspections and sensors found. 12345 calls, visits, councils and walk-ins were told to the centre in
+# confidence and are not published. Categories are excluded one by one in admin (open311.UnpublishedCategory).
+OPEN311_PUBLIC_SOURCES = [s.strip() for s in os.environ.get(
+    "OPEN311_PUBLIC_SOURCES", "self_report,patrol,inspection,sensor").split(",") if s.strip()]
+# Decimal places of published coordinates: 3 ≈ 110 m north–south, 95 m east–west in Shanghai (a block).
+OPEN311_COORDINATE_DECIMALS = int(os.environ.get("OPEN311_COORDINATE_DECIMALS", "3"))
 WORKDAY_START = os.environ.get("WORKDAY_START", "08:30")
 WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")
 # A case still unsigned this many working hours after its sign deadline gets an automatic 督办.

@@ -69,6 +69,9 @@ DEPARTMENTS = [
 
 # 大类 → [(小类 code, 小类, sign h, first contact h, handle days, lead kind, co kinds, keywords)]
 # lead kind "property"/"committee" means the estate's 物业公司 / the 居民区's 居委会.
+# Not listed in the public Open311 feed: the category at a road already tells the neighbours who complained.
+UNPUBLISHED_CATEGORIES = {"群租": "涉及举报人与被举报人,公开类别即可推断举报人", "生活噪音": "邻里矛盾,公开易激化"}
+
 CATEGORIES = {
     ("SR", "市容环境"): [
         ("SR01", "违法搭建", 2, 9, 15, "chengguan", ["committee"], "违建,搭建,扩建,圈占"),

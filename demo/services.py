@@ -20,6 +20,7 @@ from cases import services as cs
 from cases.models import Case, Satisfaction, Source, Urgency
 from chengyun import clock
 from chengyun.errors import DomainError
+from open311.models import UnpublishedCategory
 from org.models import (
     AddressRange,
     Category,
@@ -133,6 +134,8 @@ def _build_org(rng: random.Random) -> Org:
             org.categories[name] = category
             org.category_meta[name] = (lead, co)
             _rules(org, category, lead, co)
+    for name, reason in data.UNPUBLISHED_CATEGORIES.items():
+        UnpublishedCategory.objects.create(category=org.categories[name], reason=reason)
     _build_users(rng, org, grids)
     return org
 

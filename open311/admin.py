@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from org.admin import AuditedAdmin
 
-from .models import ApiKey, ServiceAttribute
+from .models import ApiKey, ServiceAttribute, UnpublishedCategory
 from .services import open311_key_create
 
 
@@ -26,3 +26,9 @@ class ApiKeyAdmin(AuditedAdmin):
 class ServiceAttributeAdmin(AuditedAdmin):
     list_display = ["category", "code", "datatype", "required", "order"]
     list_filter = ["datatype", "required"]
+
+
+@admin.register(UnpublishedCategory)
+class UnpublishedCategoryAdmin(AuditedAdmin):
+    list_display = ["category", "reason"]
+    autocomplete_fields = []

@@ -67,3 +67,18 @@ class Submission(models.Model):
     media_url = models.URLField(max_length=500, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class UnpublishedCategory(models.Model):
+    """A 小类 the street does not publish in the public feed (GET requests): sensitive by nature, e.g. 群租 or a
+    neighbour dispute, where even the category at a road tells the neighbours who complained."""
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name="open311_unpublished",
+                                    verbose_name="类别")
+    reason = models.CharField("不公开原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Open311 不公开的类别"
+
+    def __str__(self) -> str:
+        return str(self.category)

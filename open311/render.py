@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -10,6 +11,15 @@ from django.http import HttpResponse, JsonResponse
 # XML element names of list items, per GeoReport v2.
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
               "values": "value", "endpoints": "endpoint", "formats": "format"}
+
+
+# Characters XML 1.0 cannot hold; a stored text carrying one (a stray \x0b pasted from Excel) must not make the whole
+# feed invalid XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: Any) -> str:
+    return _NOT_XML.sub("", str(value))
 
 
 def _to_xml(parent: ET.Element, value: Any) -> None:
@@ -22,7 +32,7 @@ def _to_xml(parent: ET.Element, value: Any) -> None:
     elif isinstance(value, bool):
         parent.text = "true" if value else "false"
     else:
-        parent.text = str(value)
+        parent.text = xml_text(value)
 
 
 def _to_xml_named(element: ET.Element, name: str, value: Any) -> None:
