@@ -16,7 +16,7 @@ from chengyun.errors import DomainError, ValidationFailed
 from org.models import AddressRange, Department, Role
 from org.selectors import place_for_address, responsibility_for
 
-from . import queues, selectors, services
+from . import policy, queues, selectors, services
 from .forms import CaseRegisterForm
 from .models import Case, Source, State
 from .transitions import TRANSITIONS
@@ -57,6 +57,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         for case in page:
             # Smart dispatch: category top-3, place, lead (+ co) and duplicates, with the reasons shown.
             case.suggestion = suggestion_for_case(request.user, case)
+            # The reasons quote the matched address (house number) and the text's weightiest words (the name).
+            case.suggestion_reasons = policy.mask_for(request.user, case, case.suggestion.reasons)
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             case.suggested = rule.lead_department if rule else None
         requests = list(queues.queue_requests(request.user)[:50])
