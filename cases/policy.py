@@ -114,3 +114,15 @@ def mask_text(text: str, *, citizen_name: str = "") -> str:
     if len(citizen_name) >= 2:
         text = text.replace(citizen_name, mask_name(citizen_name))
     return text
+
+
+# --- Logs (issue 14): what mask_text masks, plus 18-digit ID-card numbers ---------------------------------------------
+# Used by chengyun/logfilters.py. When mask_text itself masks ID-card numbers, this becomes mask_text alone.
+_ID_NUMBER_IN_LOG_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+
+
+def mask_log_text(text: str) -> str:
+    """A log line: ID-card numbers (310101********123X), then mobile and landline numbers and house numbers."""
+    if not text:
+        return text
+    return mask_text(_ID_NUMBER_IN_LOG_TEXT.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text))

@@ -189,11 +189,30 @@ DISPATCH_DUPLICATE_THRESHOLD = float(os.environ.get("DISPATCH_DUPLICATE_THRESHOL
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]
 
+# Every handler masks phones, ID numbers and API keys (chengyun/logfilters.py), runserver's access log included;
+# Django's own "django" and "django.server" handlers are replaced by filtered ones. gunicorn's and
+# Celery's handlers, set up outside this dict, get the filter at start-up (ops/apps.py, chengyun/celery.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "personal_data": {"()": "chengyun.logfilters.PersonalDataFilter"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "filters": ["personal_data"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO",
+                          "filters": ["personal_data"]},
+    },
+    "loggers": {
+        # No error mails to ADMINS (Django's default): they would carry the whole request, query string and all.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 if not DEBUG:
