@@ -291,6 +291,8 @@ UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_0
 
 # `manage.py backup` writes its archives here; keep them on another disk or host in production.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+# With a key the archives are AES-256-GCM encrypted (`.tar.enc`, ops/backup_crypto.py); restore needs the same key.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
 CONTENT_SECURITY_POLICY = os.environ.get(
     "CONTENT_SECURITY_POLICY",
