@@ -64,8 +64,9 @@ def rate_limited_response(request: HttpRequest, exception=None) -> HttpResponse:
 class SecurityHeadersMiddleware:
     """Headers Django 5.2 does not set itself: a Content-Security-Policy and a Permissions-Policy.
 
-    The policy keeps scripts, styles, frames and forms on our own origin; inline scripts stay allowed because the
-    templates use small inline handlers (htmx). A view that already set its own CSP (attachment downloads) keeps it.
+    The policy keeps scripts, styles, frames and forms on our own origin; scripts come only from static files (no
+    inline scripts or handlers, chengyun/tests/test_no_inline_scripts.py). A view that already set its own CSP
+    (attachment downloads) keeps it.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

@@ -196,11 +196,30 @@ DISPATCH_DUPLICATE_THRESHOLD = float(os.environ.get("DISPATCH_DUPLICATE_THRESHOL
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]
 
+# Every handler masks phones, ID numbers and API keys (chengyun/logfilters.py), runserver's access log included;
+# Django's own "django" and "django.server" handlers are replaced by filtered ones. gunicorn's and
+# Celery's handlers, set up outside this dict, get the filter at start-up (ops/apps.py, chengyun/celery.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "personal_data": {"()": "chengyun.logfilters.PersonalDataFilter"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "filters": ["personal_data"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO",
+                          "filters": ["personal_data"]},
+    },
+    "loggers": {
+        # No error mails to ADMINS (Django's default): they would carry the whole request, query string and all.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 if not DEBUG:
@@ -279,10 +298,14 @@ UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_0
 
 # `manage.py backup` writes its archives here; keep them on another disk or host in production.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+# With a key the archives are AES-256-GCM encrypted (`.tar.enc`, ops/backup_crypto.py); restore needs the same key.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
 CONTENT_SECURITY_POLICY = os.environ.get(
     "CONTENT_SECURITY_POLICY",
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    # Scripts only from our own static files (static/js/, static/vendor/): no inline script, no handler attribute, no
+    # eval. Styles keep 'unsafe-inline': templates use style attributes and ECharts and htmx set inline styles.
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"

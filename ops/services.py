@@ -1,6 +1,7 @@
 """Backups: one archive holding the database (SQLite file copy or pg_dump) and the uploaded files, and its restore.
 
-The archive is a tar with `manifest.json` (vendor, time, row counts, checksum of the database part), `database.*`
+The archive is a tar (mode 0600 in a 0700 directory; with BACKUP_ENCRYPTION_KEY set, a `.tar.enc` sealed by
+ops/backup_crypto.py) with `manifest.json` (vendor, time, row counts, checksum of the database part), `database.*`
 and `media/…`. SQLite is copied with SQLite's online backup API, so a running server does not corrupt it;
 PostgreSQL with pg_dump's custom format, restored with pg_restore (triggers, sequences and constraints included).
 A restore goes only into an empty database unless told to replace, and checks the row counts afterwards.
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +29,7 @@ from django.db import connections
 from django.utils import timezone
 
 from chengyun.errors import DomainError, ValidationFailed
+from ops.backup_crypto import EncryptingWriter, decrypt_file, encryption_key, is_encrypted
 
 FORMAT = 1
 # Counted into the manifest and checked after a restore: what a lost row would hurt most.
@@ -142,10 +145,15 @@ def backup_create(*, directory: Path | None = None, using: str = "default", incl
     connection = connections[using]
     settings_dict = connection.settings_dict
     vendor = _vendor(settings_dict)
+    configured = directory is None or Path(directory) == Path(settings.BACKUP_DIR)
     directory = Path(directory or settings.BACKUP_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
+    created = not directory.exists()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if created or configured:  # never re-mode a directory someone else named (say /tmp); ours is owner-only
+        directory.chmod(0o700)
+    key = encryption_key()
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%fZ")
-    archive_path = directory / f"chengyun-{vendor}-{stamp}.tar"
+    archive_path = directory / f"chengyun-{vendor}-{stamp}.tar{'.enc' if key else ''}"
     with tempfile.TemporaryDirectory(prefix="chengyun-backup-") as work:
         if vendor == "sqlite":
             database_file = Path(work) / "database.sqlite3"
@@ -168,8 +176,10 @@ def backup_create(*, directory: Path | None = None, using: str = "default", incl
             "database": database_file.name, "sha256": _sha256(database_file), "counts": counts,
             "media_files": len(media_files),
         }
-        partial = archive_path.with_suffix(".tar.partial")
-        with tarfile.open(partial, "w") as archive:
+        partial = archive_path.with_name(archive_path.name + ".partial")
+        # Owner-only from the first byte (0600, whatever the umask); encrypted, the tar is streamed through AES-GCM.
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as sink, \
+                _archive_writer(sink, key) as archive:
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
@@ -177,8 +187,21 @@ def backup_create(*, directory: Path | None = None, using: str = "default", incl
             archive.add(database_file, arcname=database_file.name)
             for path in media_files:
                 archive.add(path, arcname=str(PurePosixPath("media") / path.relative_to(media_root).as_posix()))
+        partial.chmod(0o600)
         partial.rename(archive_path)  # a crash mid-write never leaves a file that looks complete
     return BackupResult(path=archive_path, vendor=vendor, counts=counts, media_files=len(media_files))
+
+
+@contextmanager
+def _archive_writer(sink, key: str):
+    if not key:
+        with tarfile.open(fileobj=sink, mode="w") as archive:
+            yield archive
+        return
+    writer = EncryptingWriter(sink, key)
+    with tarfile.open(fileobj=writer, mode="w|") as archive:
+        yield archive
+    writer.close()
 
 
 def backup_prune(*, directory: Path | None = None, keep: int) -> list[Path]:
@@ -187,7 +210,8 @@ def backup_prune(*, directory: Path | None = None, keep: int) -> list[Path]:
         raise ValidationFailed("至少保留 1 份备份")
     directory = Path(directory or settings.BACKUP_DIR)
     # Names carry the UTC time, so name order is age order (newest last) for one database kind.
-    archives = sorted(directory.glob("chengyun-*.tar"), key=lambda p: p.name.split("-", 2)[-1])
+    archives = sorted([*directory.glob("chengyun-*.tar"), *directory.glob("chengyun-*.tar.enc")],
+                      key=lambda p: p.name.split("-", 2)[-1])
     doomed = archives[:-keep]
     for path in doomed:
         path.unlink()
@@ -216,7 +240,7 @@ def backup_restore(*, archive_path: Path, database_url: str | None = None, using
         raise ValidationFailed(f"备份文件不存在:{archive_path}")
     target = target_settings(database_url, using)
     vendor = _vendor(target)
-    with tempfile.TemporaryDirectory(prefix="chengyun-restore-") as work, tarfile.open(archive_path, "r") as archive:
+    with tempfile.TemporaryDirectory(prefix="chengyun-restore-") as work, _open_archive(archive_path, Path(work)) as archive:
         manifest = json.load(archive.extractfile("manifest.json"))
         if manifest.get("format") != FORMAT:
             raise ValidationFailed("备份文件格式不受支持")
@@ -250,6 +274,21 @@ def backup_restore(*, archive_path: Path, database_url: str | None = None, using
     if not database_url:  # Django's own connection may have cached the schema that was just replaced
         connections[using].close()
     return RestoreResult(vendor=vendor, counts=counts, media_files=media_files)
+
+
+@contextmanager
+def _open_archive(archive_path: Path, work: Path):
+    """The tar, decrypted first into the (owner-only) work directory when it is a .tar.enc."""
+    if is_encrypted(archive_path):
+        clear = work / "archive.tar"
+        decrypt_file(archive_path, clear, encryption_key())
+        archive_path = clear
+    try:
+        archive = tarfile.open(archive_path, "r")
+    except tarfile.TarError as exc:
+        raise ValidationFailed("不是有效的备份文件(not a backup archive)") from exc
+    with archive:
+        yield archive
 
 
 def _restore_media(archive: tarfile.TarFile, media_root: Path) -> int:

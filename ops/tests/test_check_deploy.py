@@ -40,3 +40,8 @@ def test_the_demo_secret_key_fails_check_deploy(tmp_path):
 def test_debug_on_fails_check_deploy(tmp_path):
     result = check_deploy(tmp_path, DEBUG="1")
     assert result.returncode != 0 and "security.W018" in result.stdout + result.stderr
+
+
+def test_production_without_redis_fails_check_deploy_with_the_per_worker_warning(tmp_path):
+    result = check_deploy(tmp_path, REDIS_CACHE_URL=None)
+    assert result.returncode != 0 and "chengyun.W001" in result.stdout + result.stderr

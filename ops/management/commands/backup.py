@@ -7,7 +7,7 @@ from ops.services import backup_create, backup_prune
 
 
 class Command(BaseCommand):
-    help = "备份数据库与上传文件到一个 tar 文件(SQLite 或 PostgreSQL)"
+    help = "备份数据库与上传文件到一个 tar 文件(SQLite 或 PostgreSQL;设置 BACKUP_ENCRYPTION_KEY 时加密为 .tar.enc)"
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=None, help="备份目录,默认 BACKUP_DIR(var/backups)")

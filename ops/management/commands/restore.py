@@ -7,7 +7,7 @@ from ops.services import backup_restore
 
 
 class Command(BaseCommand):
-    help = "从 backup 生成的 tar 文件恢复数据库与上传文件;默认只恢复到空库"
+    help = "从 backup 生成的 tar 或 .tar.enc 文件恢复数据库与上传文件(加密的需同一 BACKUP_ENCRYPTION_KEY);默认只恢复到空库"
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
