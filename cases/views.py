@@ -319,7 +319,8 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationFailed("请选择要上传的文件")
         services.case_attach(actor=request.user, case=case, upload=upload, note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # The page again with the message and the refusal's status (422 for a refused file), not a 302.
+        return _render_refused(request, pk, "attach", exc)
     else:
         messages.success(request, "附件已上传")
     return redirect("cases:detail", pk=case.pk)
