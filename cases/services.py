@@ -218,6 +218,7 @@ def case_register(*, actor: User, idempotency_key: str | None = None, **fields: 
     if idempotency_key:
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
         if existing:
+            existing.case.idempotent_replay = True  # the caller must not repeat what followed the first time
             return existing.case
     now = clock.now()
     case = _new_case(actor=actor, registered_at=now, **fields)
@@ -232,6 +233,7 @@ def case_register(*, actor: User, idempotency_key: str | None = None, **fields: 
         # A concurrent retry with the same key won the race: answer with its case.
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
         if idempotency_key and existing:
+            existing.case.idempotent_replay = True
             return existing.case
         raise
     return case

@@ -129,17 +129,23 @@ def case_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_register(actor=request.user, **form.cleaned_data)
+            case = services.case_register(actor=request.user, idempotency_key=form.idempotency_key, **form.cleaned_data)
         except DomainError as exc:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else None, exc.message)
             status = exc.status
         else:
-            messages.success(request, f"工单 {case.number} 已受理")
+            messages.success(request, registered_message(case))
             return redirect("cases:detail", pk=case.pk)
     elif request.method == "POST":
         status = 422
     return render(request, "cases/new.html", {"form": form}, status=status)
+
+
+def registered_message(case: Case) -> str:
+    if getattr(case, "idempotent_replay", False):
+        return f"该登记已提交过,工单 {case.number} 已受理(未重复登记)"
+    return f"工单 {case.number} 已受理"
 
 
 # --- detail and actions ------------------------------------------------------------------------------------------
