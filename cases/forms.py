@@ -3,6 +3,7 @@ validate an action the same way and call the same service."""
 
 from __future__ import annotations
 
+import secrets
 import types
 import typing
 from dataclasses import dataclass
@@ -259,3 +260,15 @@ class CaseRegisterForm(forms.Form):
     citizen_phone = forms.CharField(label="联系电话", required=False, max_length=30,
                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A one-time token rendered with the form (hidden `form_token`): the same token posted twice (a double
+        # click, a resubmitted page) is the same registration, as the API's Idempotency-Key.
+        posted = str(self.data.get("form_token", "")).strip() if self.is_bound else ""
+        self.posted_token = posted if 16 <= len(posted) <= 80 and posted.replace("-", "").replace("_", "").isalnum() else ""
+        self.token = self.posted_token or secrets.token_urlsafe(24)
+
+    @property
+    def idempotency_key(self) -> str | None:
+        return f"web-form:{self.posted_token}" if self.posted_token else None

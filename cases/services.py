@@ -218,6 +218,7 @@ def case_register(*, actor: User, idempotency_key: str | None = None, **fields: 
     if idempotency_key:
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
         if existing:
+            existing.case.idempotent_replay = True  # the caller must not repeat what followed the first time
             return existing.case
     now = clock.now()
     case = _new_case(actor=actor, registered_at=now, **fields)
@@ -232,6 +233,7 @@ def case_register(*, actor: User, idempotency_key: str | None = None, **fields: 
         # A concurrent retry with the same key won the race: answer with its case.
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
         if idempotency_key and existing:
+            existing.case.idempotent_replay = True
             return existing.case
         raise
     return case
@@ -466,11 +468,16 @@ def case_record_first_contact(
         raise ValidationFailed("请选择联系方式", details={"field": "method"})
     outcome = _require(outcome, "联系情况")
     moment = contacted_at or clock.now()
+    if timezone.is_naive(moment):  # a web form's datetime-local has no offset: it is Shanghai time (TIME_ZONE)
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
     if moment > clock.now():
         raise ValidationFailed("联系时间不能晚于当前时间", details={"field": "contacted_at"})
     payload = {"method": method, "contacted_at": _iso(moment)}
 
     def change(c: Case) -> None:
+        # Any 先联 of this round, 双先联 included: the department cannot have contacted for a case not yet sent.
+        if c.dispatched_at and moment < c.dispatched_at:
+            raise ValidationFailed("联系时间不能早于派单时间", details={"field": "contacted_at"})
         if c.first_contact_at is None:
             if c.signed_at and moment < c.signed_at:
                 raise ValidationFailed("联系时间不能早于签收时间", details={"field": "contacted_at"})

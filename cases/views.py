@@ -130,17 +130,23 @@ def case_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_register(actor=request.user, **form.cleaned_data)
+            case = services.case_register(actor=request.user, idempotency_key=form.idempotency_key, **form.cleaned_data)
         except DomainError as exc:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else None, exc.message)
             status = exc.status
         else:
-            messages.success(request, f"工单 {case.number} 已受理")
+            messages.success(request, registered_message(case))
             return redirect("cases:detail", pk=case.pk)
     elif request.method == "POST":
         status = 422
     return render(request, "cases/new.html", {"form": form}, status=status)
+
+
+def registered_message(case: Case) -> str:
+    if getattr(case, "idempotent_replay", False):
+        return f"该登记已提交过,工单 {case.number} 已受理(未重复登记)"
+    return f"工单 {case.number} 已受理"
 
 
 # --- detail and actions ------------------------------------------------------------------------------------------
@@ -317,7 +323,8 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationFailed("请选择要上传的文件")
         services.case_attach(actor=request.user, case=case, upload=upload, note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # The page again with the message and the refusal's status (422 for a refused file), not a 302.
+        return _render_refused(request, pk, "attach", exc)
     else:
         messages.success(request, "附件已上传")
     return redirect("cases:detail", pk=case.pk)

@@ -101,7 +101,7 @@ def _recent(request: HttpRequest) -> list[Case]:
 @require_POST
 def quick_register(request: HttpRequest) -> HttpResponse:
     """The intake/patrol form of the workbench: the case, then its photos, in one transaction."""
-    from .views import can_register, forbidden_page
+    from .views import can_register, forbidden_page, registered_message
 
     if not can_register(request.user):
         return forbidden_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
@@ -112,13 +112,14 @@ def quick_register(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 latitude, longitude = _coordinates(request.POST)
                 case = services.case_register(actor=request.user, latitude=latitude, longitude=longitude,
-                                              **form.cleaned_data)
-                for upload in request.FILES.getlist("photos"):
-                    services.case_attach(actor=request.user, case=case, upload=upload, note="登记时上传")
+                                              idempotency_key=form.idempotency_key, **form.cleaned_data)
+                if not getattr(case, "idempotent_replay", False):  # a repeated submit does not attach twice
+                    for upload in request.FILES.getlist("photos"):
+                        services.case_attach(actor=request.user, case=case, upload=upload, note="登记时上传")
         except DomainError as exc:
             form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None, exc.message)
         else:
-            messages.success(request, f"工单 {case.number} 已受理")
+            messages.success(request, registered_message(case))
             return redirect("workbench")
     context = {"form": form, "page": _page(request, queues.queue_to_verify(request.user)),
                "address_options": address_options(),

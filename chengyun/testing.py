@@ -134,3 +134,16 @@ def run_with_fault(argv: list[str], *, env: dict[str, str], background: bool = F
     if background:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def tiny_pdf() -> bytes:
+    """A real, complete one-page PDF: uploaded PDFs are parsed (strictly) before they are kept."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -135,6 +135,16 @@ def citizen_cases(*, actor: User, phone: str) -> QuerySet[Case]:
     return Case.objects.filter(citizen_phone=compact).select_related("category__parent").order_by("registered_at", "pk")
 
 
+def citizen_lookup(*, actor: User, phone: str, reason: str, request: HttpRequest | None = None) -> list[Case]:
+    """查找: which cases a phone has is itself personal data, so the desk's search states its basis and is audited
+    (masked phone, how many cases were found, the basis)."""
+    reason = _reason(reason, "查询依据")
+    cases = list(citizen_cases(actor=actor, phone=phone))
+    audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=actor, request=request, object_type="citizen",
+                 object_id=policy.mask_phone(phone), detail={"reason": reason, "found": len(cases), "pipl": "lookup"})
+    return cases
+
+
 @dataclass(frozen=True)
 class CitizenExport:
     phone: str

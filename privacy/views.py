@@ -6,8 +6,8 @@ import json
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
 from cases.views import _detail_context, forbidden_page, login_required, not_found_page
@@ -43,21 +43,37 @@ def _pipl_refusal(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _desk(request: HttpRequest, *, phone: str = "", cases=(), error: str = "", status: int = 200) -> HttpResponse:
+    # The phone travels only in POST bodies: never in a URL, a link or a redirect (they end up in logs and history).
+    return render(request, "privacy/citizen.html", {"phone": phone, "cases": list(cases), "error": error,
+                                                    "searched": bool(phone)}, status=status)
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def citizen(request: HttpRequest) -> HttpResponse:
-    """The PIPL desk: find a citizen's cases by phone, then export or erase."""
+    """The PIPL desk: find a citizen's cases by phone (POST, with a basis, audited), then export or erase.
+    A GET shows the empty form; a `?phone=` in the URL is ignored."""
     if refusal := _pipl_refusal(request):
         return refusal
-    phone = request.GET.get("phone", "").strip()
-    cases, error = [], ""
-    if phone:
-        try:
-            cases = list(services.citizen_cases(actor=request.user, phone=phone))
-        except DomainError as exc:
-            error = exc.message
-    return render(request, "privacy/citizen.html", {"phone": phone, "cases": cases, "error": error},
-                  status=422 if error else 200)
+    if request.method == "GET":
+        return _desk(request)
+    phone = request.POST.get("phone", "").strip()
+    try:
+        cases = services.citizen_lookup(actor=request.user, phone=phone, reason=request.POST.get("reason", ""),
+                                        request=request)
+    except DomainError as exc:
+        return _desk(request, error=exc.message, status=exc.status)
+    return _desk(request, phone=phone, cases=cases)
+
+
+def _desk_again(request: HttpRequest, phone: str, *, error: str = "", status: int = 200) -> HttpResponse:
+    """After an export refusal or an erasure: the desk for the same phone, rendered (not redirected to a URL)."""
+    try:
+        cases = services.citizen_cases(actor=request.user, phone=phone)
+    except DomainError as exc:
+        return _desk(request, error=error or exc.message, status=exc.status)
+    return _desk(request, phone=phone, cases=cases, error=error, status=status)
 
 
 @login_required
@@ -70,8 +86,7 @@ def citizen_export(request: HttpRequest) -> HttpResponse:
         export = services.citizen_data_export(actor=request.user, phone=phone, reason=request.POST.get("reason", ""),
                                               request=request)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{request.path.rsplit('export/', 1)[0]}?phone={phone}")
+        return _desk_again(request, phone, error=exc.message, status=exc.status)
     if request.POST.get("format") == "json":
         body = json.dumps({"phone": export.phone, "cases": export.cases}, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -108,9 +123,8 @@ def citizen_erase(request: HttpRequest) -> HttpResponse:
         result = services.citizen_data_erase(actor=request.user, phone=phone, reason=request.POST.get("reason", ""),
                                              request=request)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已删除(匿名化){len(result.erased)} 件已结案工单中的个人信息")
-        if result.kept_open:
-            messages.warning(request, f"{len(result.kept_open)} 件工单尚未结案,未删除:{'、'.join(result.kept_open)}")
-    return redirect(f"{request.path.rsplit('erase/', 1)[0]}?phone={phone}")
+        return _desk_again(request, phone, error=exc.message, status=exc.status)
+    messages.success(request, f"已删除(匿名化){len(result.erased)} 件已结案工单中的个人信息")
+    if result.kept_open:
+        messages.warning(request, f"{len(result.kept_open)} 件工单尚未结案,未删除:{'、'.join(result.kept_open)}")
+    return _desk_again(request, phone)

@@ -5,11 +5,11 @@ from django.test import Client
 from cases import services
 from cases.models import Attachment, CaseEvent
 from chengyun.errors import PermissionDenied, ValidationFailed
-from chengyun.testing import tiny_png
+from chengyun.testing import tiny_pdf, tiny_png
 from org.services import api_token_create
 
 PNG = tiny_png()
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
+PDF = tiny_pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,12 @@ from django.db import connection
 from cases import services
 from cases.models import Attachment, Case, CaseEvent
 from chengyun.errors import ValidationFailed
+from chengyun.testing import tiny_pdf
 from ops.services import _raw_connection, backup_create, backup_restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
+PDF = tiny_pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,7 @@ def test_erase_anonymises_finished_cases_and_keeps_open_ones(street, cases):
 def test_the_desk_finds_exports_and_erases(client, street, cases):
     closed, open_case, _ = cases
     client.force_login(street.admin)
-    page = client.get(reverse("privacy:citizen"), {"phone": "13812341234"})
+    page = client.post(reverse("privacy:citizen"), {"phone": "13812341234", "reason": "诉求人书面申请"})
     assert page.status_code == 200 and closed.number in page.content.decode()
     excel = client.post(reverse("privacy:export"), {"phone": "13812341234", "reason": "诉求人书面申请"})
     rows = list(load_workbook(io.BytesIO(excel.content))["工单"].values)
@@ -71,7 +71,7 @@ def test_the_desk_finds_exports_and_erases(client, street, cases):
                                                       "format": "json"})
     assert json.loads(as_json.content)["cases"][0]["citizen_phone"] == "13812341234"
     erased = client.post(reverse("privacy:erase"), {"phone": "13812341234", "reason": "诉求人申请删除"})
-    assert erased.status_code == 302
+    assert erased.status_code == 200 and "已删除(匿名化)1 件" in erased.content.decode()
     assert Case.objects.get(pk=closed.pk).citizen_name == ""
 
 
@@ -79,3 +79,53 @@ def test_the_desk_refuses_other_roles(client, street):
     client.force_login(street.dispatcher)
     assert client.get(reverse("privacy:citizen")).status_code == 403
     assert client.post(reverse("privacy:erase"), {"phone": "13812341234", "reason": "xxxx"}).status_code == 403
+
+
+# --- issue 14 point 13: the lookup is a POST with a basis, audited, and the phone never goes into a URL --------------
+
+
+def test_a_get_with_the_phone_in_the_url_does_not_search(client, street, cases):
+    closed, _, _ = cases
+    client.force_login(street.admin)
+    page = client.get(reverse("privacy:citizen"), {"phone": "13812341234"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert closed.number not in body and "13812341234" not in body and "共 " not in body
+    assert not AuditEntry.objects.filter(object_type="citizen").exists()
+
+
+def test_the_lookup_is_audited_with_the_masked_phone_the_count_and_the_basis(client, street, cases):
+    client.force_login(street.admin)
+    page = client.post(reverse("privacy:citizen"), {"phone": "138 1234 1234", "reason": "诉求人书面申请 2026-17"})
+    assert page.status_code == 200 and "共 2 件工单" in page.content.decode()
+    entry = AuditEntry.objects.get(object_type="citizen")
+    assert entry.action == AuditEntry.Action.VIEW_PERSONAL_DATA and entry.actor == street.admin
+    assert entry.object_id == "138****1234" and "13812341234" not in str(entry.detail)
+    assert entry.detail == {"reason": "诉求人书面申请 2026-17", "found": 2, "pipl": "lookup"}
+
+
+def test_a_lookup_without_a_basis_is_refused_and_not_run(client, street, cases):
+    closed, _, _ = cases
+    client.force_login(street.admin)
+    page = client.post(reverse("privacy:citizen"), {"phone": "13812341234", "reason": ""})
+    assert page.status_code == 422 and "请填写查询依据" in page.content.decode()
+    assert closed.number not in page.content.decode()
+    assert not AuditEntry.objects.filter(object_type="citizen").exists()
+
+
+def test_no_link_form_target_or_redirect_carries_the_phone(client, street, cases):
+    import re
+
+    client.force_login(street.admin)
+    responses = [
+        client.post(reverse("privacy:citizen"), {"phone": "13812341234", "reason": "诉求人书面申请"}),
+        client.post(reverse("privacy:export"), {"phone": "13812341234", "reason": ""}),  # refused: the desk again
+        client.post(reverse("privacy:erase"), {"phone": "13812341234", "reason": "诉求人申请删除"}),
+    ]
+    for response in responses:
+        assert response.status_code in (200, 422) and "Location" not in response
+        body = response.content.decode()
+        targets = re.findall(r'(?:href|action|hx-get|hx-post|src)="([^"]*)"', body)
+        assert targets and not [t for t in targets if "1381234" in t or "phone=" in t]
+        assert re.findall(r'<form method="post"[^>]*privacy/citizen', body)
+    assert "请填写申请依据" in responses[1].content.decode() and responses[1].status_code == 422
