@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from . import selectors
 from .definitions import KPIS
 
+
 def _kpi_reader(request: HttpRequest) -> None:
     selectors.check_kpi_reader(request.user)  # 403, recorded by the denial middleware
 
