@@ -8,13 +8,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from chengyun.security import client_ip
+
 from .models import AuditEntry
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
@@ -28,7 +24,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         detail=detail or {},
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else None,  # behind TRUSTED_PROXY_COUNT proxies: the client
     )
 
 

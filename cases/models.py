@@ -136,7 +136,8 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # The number alone: the title may name the citizen, and str() ends up in admin pages, links and logs.
+        return self.number
 
     @property
     def is_open(self) -> bool:

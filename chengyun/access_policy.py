@@ -32,6 +32,8 @@ SENSOR_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER})
 AUDIT_ROLES = frozenset({Role.AUDITOR})
 PIPL_ROLES = frozenset({Role.ADMIN})
 REPORT_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER})
+# The dashboard and the KPI API count cases; the 审计员 sees no cases (kpi.selectors.KPI_ROLES).
+KPI_ROLES = ALL - {Role.AUDITOR}
 
 # Roles that see every object of a scope kind; other roles get 404 for an object outside their scope.
 SCOPE_EXEMPT: dict[str, frozenset[str]] = {
@@ -121,8 +123,8 @@ PAGES: dict[str, Access] = {
     "hotline:start": Access(roles=HOTLINE_ROLES, method="POST", kwargs={"pk": "import_job"}),
     "hotline:errors": Access(roles=HOTLINE_ROLES, kwargs={"pk": "import_job"}),
     "hotline:export": Access(roles=HOTLINE_ROLES),
-    "kpi:dashboard": Access(roles=ALL),
-    "kpi:export": Access(roles=ALL),
+    "kpi:dashboard": Access(roles=KPI_ROLES),
+    "kpi:export": Access(roles=KPI_ROLES),
     "reports:archive": Access(roles=REPORT_ROLES),
     "reports:row": Access(roles=REPORT_ROLES, kwargs={"pk": "report"}),
     "reports:retry": Access(roles=REPORT_ROLES, method="POST", kwargs={"pk": "report"}),
@@ -165,9 +167,9 @@ API: dict[str, Access] = {
     "reading_create": Access(roles=SENSOR_ROLES, method="POST"),
     "notification_list": Access(roles=ALL),
     "notification_read": Access(roles=ALL, method="POST"),
-    "definitions": Access(roles=ALL),
-    "table": Access(roles=ALL),
-    "ranking": Access(roles=ALL),
+    "definitions": Access(roles=KPI_ROLES),
+    "table": Access(roles=KPI_ROLES),
+    "ranking": Access(roles=KPI_ROLES),
 }
 
 

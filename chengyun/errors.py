@@ -44,3 +44,8 @@ class NotFound(DomainError):
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_failed"
+
+
+class TokenExpired(DomainError):
+    status = 401
+    code = "token_expired"

@@ -92,13 +92,26 @@ class SessionIdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session") and not request.path.startswith("/api/"):
+        # request.user here is the session's user: a token request without a session cookie is anonymous and
+        # not concerned; the API's cookie sessions are held to the same idle limit as the pages.
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             last_seen = request.session.get("last_seen")
             if last_seen is not None and now - int(last_seen) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
-                messages.warning(request, "长时间未操作,已自动退出登录,请重新登录。")
+                if request.path.startswith("/api/"):
+                    if _has_api_token(request):  # the session is gone; the token is judged on its own
+                        return self.get_response(request)
+                    return JsonResponse({"code": "session_expired", "message": IDLE_MESSAGE}, status=401)
+                messages.warning(request, IDLE_MESSAGE)
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - int(last_seen) >= 60:
                 request.session["last_seen"] = now
         return self.get_response(request)
+
+
+IDLE_MESSAGE = "长时间未操作,已自动退出登录,请重新登录。"
+
+
+def _has_api_token(request: HttpRequest) -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ") or bool(request.headers.get("X-API-Token"))

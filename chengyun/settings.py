@@ -269,6 +269,8 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins are already in the audit log
 AXES_LOCKOUT_CALLABLE = "chengyun.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "chengyun.security.client_ip"
 AXES_VERBOSE = False
+# API tokens stop working this many days after they were made (401 token_expired); ask /api/auth/token again.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))
 # Sessions: a whole working day at most (SESSION_COOKIE_AGE above), 30 idle minutes at most.
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True

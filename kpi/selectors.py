@@ -12,8 +12,8 @@ from django.utils import timezone
 from cases import policy
 from cases.models import Case, Source
 from chengyun import clock
-from chengyun.errors import ValidationFailed
-from org.models import Estate, User
+from chengyun.errors import PermissionDenied, ValidationFailed
+from org.models import Estate, Role, User
 
 from .definitions import KPI_BY_CODE, KPIS, LOWER_IS_BETTER
 
@@ -30,6 +30,15 @@ GROUPS = {
 
 
 MAX_PERIOD_DAYS = 366 * 3
+
+
+# The 审计员 reads the audit log and sees no cases (三员分立): no dashboard, no KPI tables either.
+KPI_ROLES = frozenset(Role.values) - {Role.AUDITOR}
+
+
+def check_kpi_reader(user: User) -> None:
+    if user.role not in KPI_ROLES:
+        raise PermissionDenied("审计员不能查看考核指标和工单统计")
 
 
 def check_period(start: date, end: date) -> None:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import policy, queues
-from chengyun.errors import ValidationFailed
+from cases.views import forbidden_page
+from chengyun.errors import PermissionDenied, ValidationFailed
 from chengyun.excel import xlsx_response
 
 from . import selectors
@@ -34,6 +35,10 @@ def _period(request: HttpRequest) -> tuple[date, date]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        selectors.check_kpi_reader(request.user)
+    except PermissionDenied as exc:
+        return forbidden_page(request, exc.message)
     try:
         start, end = _period(request)
     except ValidationFailed as exc:
@@ -76,6 +81,10 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
     """The KPI table as filtered (period and grouping) in Excel."""
     from openpyxl import Workbook
 
+    try:
+        selectors.check_kpi_reader(request.user)
+    except PermissionDenied as exc:
+        return forbidden_page(request, exc.message)
     try:
         start, end = _period(request)
         group_by = request.GET.get("group_by") or None

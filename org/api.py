@@ -33,6 +33,7 @@ class TokenOut(Schema):
     prefix: str
     scope: str
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 

@@ -254,5 +254,15 @@ class ApiToken(models.Model):
         return f"{self.user} {self.prefix}…"
 
     @property
+    def expires_at(self):
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        return self.created_at + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        from django.utils import timezone
+
+        return self.revoked_at is None and timezone.now() < self.expires_at

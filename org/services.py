@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
 
-from chengyun.errors import PermissionDenied, ValidationFailed
+from chengyun.errors import PermissionDenied, TokenExpired, ValidationFailed
 
 from .models import ApiToken, Role, User
 
@@ -41,6 +42,23 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every active token of the user (TOTP enrolled, password changed or reset, account deactivated);
+    one audit entry for the event when any token was revoked. Returns how many were."""
+    from audit.models import AuditEntry
+    from audit.services import audit_record
+
+    with transaction.atomic():
+        active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+        prefixes = list(active.values_list("prefix", flat=True))
+        if not prefixes:
+            return 0
+        active.update(revoked_at=timezone.now())
+        audit_record(action=AuditEntry.Action.CONFIG_CHANGE, username=user.get_username(), object_type="api_token",
+                     object_id=user.pk, detail={"change": "令牌已全部吊销", "reason": reason, "tokens": prefixes})
+    return len(prefixes)
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -54,6 +72,8 @@ def api_token_authenticate(key: str, *, method: str = "GET") -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
+    if timezone.now() >= token.expires_at:
+        raise TokenExpired("令牌已过期,请重新申请令牌")
     if token.scope == ApiToken.Scope.READ and method.upper() not in SAFE_METHODS:
         raise PermissionDenied("只读令牌不能执行修改操作", code="token_read_only")
     now = timezone.now()

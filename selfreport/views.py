@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import client_ip
 from cases.forms import CaseRegisterForm
 from cases.models import Case
 from cases.transitions import TRANSITIONS
 from cases.workbench import _coordinates
 from chengyun.errors import DomainError
+from chengyun.security import client_ip
 
 from . import services
 
