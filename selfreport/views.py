@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import CaseRegisterForm
 from cases.models import Case
+from cases.policy import mask_public_text
 from cases.transitions import TRANSITIONS
 from cases.workbench import _coordinates
 from chengyun.errors import DomainError
@@ -69,5 +70,8 @@ def status(request: HttpRequest) -> HttpResponse:
     events = []
     if case is not None:
         events = [(e.at, TRANSITIONS[e.action].label) for e in case.events.filter(action__in=PUBLIC_EVENTS)]
-    return render(request, "selfreport/status.html", {"case": case, "searched": searched, "events": events},
+    # The handler's words may name neighbours, flats and phones: the public page shows them as a public text.
+    result = mask_public_text(case.handling_result, citizen_name=case.citizen_name) if case is not None else ""
+    return render(request, "selfreport/status.html", {"case": case, "searched": searched, "events": events,
+                                                      "result": result},
                   status=404 if searched and case is None else 200)

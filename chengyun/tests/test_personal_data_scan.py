@@ -228,6 +228,12 @@ def test_no_personal_data_reaches_the_public(street, logged):
         assert response.status_code < 500, path
         if leaks := _leaks(_readable(response), cases):
             found[path] = leaks
+    for case, s in cases:
+        # The resident's own lookup (number and phone): the handler's result is shown as a public text.
+        response = client.post("/report/status/", {"number": case.number, "phone": s.mobile})
+        assert response.status_code == 200 and case.number in response.content.decode()
+        if leaks := _leaks(_readable(response).replace(s.mobile, ""), cases):
+            found[f"status {case.number}"] = leaks
     assert not found, f"personal data reached the public: {found}"
     assert not (leaks := _leaks("\n".join(logged.lines), cases)), f"personal data in the logs: {leaks}"
 
