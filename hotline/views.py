@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from cases import policy
 from chengyun import clock
 from chengyun.background import BROKER_DOWN_MESSAGE, run_in_background
 from chengyun.errors import DomainError
@@ -63,6 +64,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     job = get_object_or_404(ImportJob, pk=pk)
     preview = services.import_preview(job) if job.status == ImportJob.Status.UPLOADED else []
+    if request.user.role not in policy.PERSONAL_DATA_ROLES:  # the 管理员 imports too, and sees cases masked
+        for row in preview:
+            row["content"] = policy.mask_public_text(row["content"])
+            row["address"] = policy.mask_address(row["address"])
     template = "hotline/_progress.html" if request.htmx else "hotline/job.html"
     return render(request, template, {"job": job, "preview": preview})
 

@@ -65,3 +65,20 @@ def test_export_gives_the_replies_of_handled_hotline_cases_and_is_audited(street
     assert AuditEntry.objects.filter(action="export", object_type="hotline_export").exists()
     bad = client.get("/hotline/export/", {"start": "2026-11-30", "end": "2026-11-01"})
     assert bad.status_code == 422 and "结束日期" in bad.content.decode()
+
+
+def test_the_preview_is_masked_for_the_administrator(street):
+    row = hotline_row(0, 诉求内容="居民张三丰反映愚园路128弄3号漏水,电话13812345678", 诉求地址="愚园路128弄3号")
+    job_for = {}
+    for user in (street.admin, street.dispatcher):
+        client = Client()
+        client.force_login(user)
+        client.post("/hotline/", {"file": SimpleUploadedFile("11月.csv", csv_bytes([row])),
+                                  "profile": default_profile().pk})
+        job_for[user.role] = ImportJob.objects.order_by("-pk").first()
+        page = client.get(f"/hotline/jobs/{job_for[user.role].pk}/").content.decode()
+        if user == street.admin:
+            assert "13812345678" not in page and "张三丰" not in page and "128弄" not in page
+            assert "138****5678" in page and "愚园路xx弄x号" in page
+        else:
+            assert "13812345678" in page and "愚园路128弄3号" in page
