@@ -17,14 +17,17 @@ PHONE = "13812345678"
 @pytest.fixture
 def console():
     """What the root logger's console handler (settings.LOGGING) and runserver's access-log handler write."""
-    handlers = [h for h in logging.getLogger().handlers + logging.getLogger("django.server").handlers
-                if isinstance(h, logging.StreamHandler) and any(isinstance(f, PersonalDataFilter) for f in h.filters)]
+    handlers = list({id(h): h for h in logging.getLogger().handlers + logging.getLogger("django.server").handlers
+                     if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
+                     and any(isinstance(f, PersonalDataFilter) for f in h.filters)}.values())
     assert len(handlers) >= 2, "settings.LOGGING's handlers carry the PersonalDataFilter"
     out = io.StringIO()
-    previous = [h.setStream(out) for h in handlers]
+    previous = [h.stream for h in handlers]
+    for handler in handlers:
+        handler.stream = out
     yield out
     for handler, stream in zip(handlers, previous, strict=True):
-        handler.setStream(stream)
+        handler.stream = stream
 
 
 def test_a_warning_with_a_phone_argument_is_masked(console):
