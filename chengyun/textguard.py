@@ -75,6 +75,10 @@ def refused_response(request: HttpRequest, field: str) -> HttpResponse:
         return JsonResponse({"code": "invalid_characters", "message": INVALID_CHARACTERS, "details": {"field": field}},
                             status=422, json_dumps_params={"ensure_ascii": False})
     if request.path.startswith("/open311/"):
+        if request.path.endswith(".xml"):
+            return HttpResponse(f"<?xml version=\"1.0\" encoding=\"utf-8\"?><errors><error><code>400</code>"
+                                f"<description>{escape(INVALID_CHARACTERS)}</description></error></errors>",
+                                status=400, content_type="text/xml; charset=utf-8")
         return JsonResponse([{"code": 400, "description": INVALID_CHARACTERS}], status=400, safe=False,
                             json_dumps_params={"ensure_ascii": False})
     if request.headers.get("HX-Request") == "true":
