@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cases.views import forbidden_page, login_required
 from chengyun.errors import PermissionDenied
-from chengyun.excel import xlsx_response
+from chengyun.excel import append_row, xlsx_response
 
 from .forms import AuditFilterForm
 from .models import AuditEntry
@@ -53,9 +53,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                             status=422, content_type="text/plain; charset=utf-8")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审计日志")
-    sheet.append(["时间", "用户名", "操作", "对象类型", "对象", "IP", "详情"])
+    append_row(sheet, ["时间", "用户名", "操作", "对象类型", "对象", "IP", "详情"])
     for entry in entries.iterator(chunk_size=2000):
-        sheet.append([timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.username,
+        append_row(sheet, [timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.username,
                       entry.get_action_display(), entry.object_type, entry.object_id, entry.ip or "",
                       json.dumps(entry.detail, ensure_ascii=False) if entry.detail else ""])
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="audit_log",

@@ -24,7 +24,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from chengyun import clock
 from chengyun.errors import DomainError, NotFound, ValidationFailed
-from chengyun.excel import xlsx_response
+from chengyun.excel import append_row, xlsx_response
 from org.models import Role
 from org.selectors import responsibility_for
 
@@ -369,7 +369,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
                             status=422, content_type="text/plain; charset=utf-8")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("工单")
-    sheet.append(["工单编号", "热线工单号", "来源", "标题", "类别", "地址", "居民区", "主办单位", "状态", "受理时间",
+    append_row(sheet, ["工单编号", "热线工单号", "来源", "标题", "类别", "地址", "居民区", "主办单位", "状态", "受理时间",
                   "办结期限", "超时", "诉求人", "联系电话", "满意度"])
     unmasked_cases = policy.personal_data_cases(request.user)
     unmasked_ids = None if unmasked_cases is None or not unmasked_cases else set(
@@ -380,7 +380,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
         unmasked = unmasked_cases is not None and (unmasked_ids is None or case.pk in unmasked_ids)
         any_unmasked |= unmasked
         person = selectors.masked_personal_data(case) if not unmasked else None
-        sheet.append([
+        append_row(sheet, [
             case.number, case.hotline_number, case.get_source_display(),
             case.title if unmasked else person.title, str(case.category or ""),
             case.address if unmasked else person.address, str(case.neighbourhood or ""), str(case.lead_department or ""),

@@ -29,6 +29,8 @@ from cases.models import Case, Source
 from cases.services import case_numbers_reserve, case_register_validated, case_values_bulk
 from chengyun import clock
 from chengyun.errors import Conflict, DomainError, ValidationFailed
+from chengyun.excel import append_row
+from chengyun.textguard import clean_imported
 from org.models import Category, User
 from org.selectors import Gazetteer
 
@@ -100,7 +102,8 @@ class RowParser:
 
     def value(self, raw: dict[str, str], field: str) -> str:
         header = self.columns.get(field)
-        return (raw.get(header) or "").strip() if header else ""
+        # Control characters are cleaned, not refused: \x0b (a line break inside an Excel cell) becomes "\n".
+        return clean_imported(raw.get(header) or "").strip() if header else ""
 
     def parse(self, raw: dict[str, str], *, now: datetime | None = None) -> dict[str, Any]:
         number = self.value(raw, "hotline_number")
@@ -545,9 +548,9 @@ def rejections_workbook(job: ImportJob):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("未导入的行")
-    sheet.append(["行号", "工单编号", "原因"])
+    append_row(sheet, ["行号", "工单编号", "原因"])
     for rejection in job.rejections.iterator():
-        sheet.append([rejection.row_number, rejection.hotline_number, rejection.reason])
+        append_row(sheet, [rejection.row_number, rejection.hotline_number, rejection.reason])
     return workbook
 
 
@@ -582,7 +585,7 @@ def export_workbook(*, start: date, end: date):
         raise ValidationFailed("结束日期不能早于开始日期")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("12345回复")
-    sheet.append(EXPORT_HEADER)
+    append_row(sheet, EXPORT_HEADER)
     for row in export_rows(start=start, end=end):
-        sheet.append(row)
+        append_row(sheet, row)
     return workbook

@@ -14,7 +14,7 @@ from audit.services import audit_record
 from cases import policy, queues
 from cases.views import forbidden_page
 from chengyun.errors import PermissionDenied, ValidationFailed
-from chengyun.excel import xlsx_response
+from chengyun.excel import append_row, xlsx_response
 
 from . import selectors
 from .definitions import KPIS
@@ -93,9 +93,9 @@ def kpi_export(request: HttpRequest) -> HttpResponse:
         return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("考核指标")
-    sheet.append(["分组", "工单数", *[k.name for k in KPIS]])
+    append_row(sheet, ["分组", "工单数", *[k.name for k in KPIS]])
     for row in rows:
-        sheet.append([row["label"], row["cases"], *[_cell(row[k.code]["value"], k) for k in KPIS]])
+        append_row(sheet, [row["label"], row["cases"], *[_cell(row[k.code]["value"], k) for k in KPIS]])
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="kpi_table",
                  detail={"start": start.isoformat(), "end": end.isoformat(), "group_by": group_by})
     return xlsx_response(workbook, f"kpi-{start}-{end}.xlsx")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import selectors
 from cases.views import _detail_context, forbidden_page, login_required, not_found_page
 from chengyun.errors import DomainError, NotFound, PermissionDenied
-from chengyun.excel import xlsx_response
+from chengyun.excel import append_row, xlsx_response
 
 from . import services
 
@@ -100,16 +100,16 @@ def _workbook(export: services.CitizenExport):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("工单")
-    sheet.append(["工单编号", "受理时间", "来源", "类别", "标题", "诉求内容", "地址", "诉求人", "联系电话", "状态",
+    append_row(sheet, ["工单编号", "受理时间", "来源", "类别", "标题", "诉求内容", "地址", "诉求人", "联系电话", "状态",
                   "办结情况", "满意度", "结案时间"])
     events = workbook.create_sheet("处理过程")
-    events.append(["工单编号", "时间", "操作", "说明"])
+    append_row(events, ["工单编号", "时间", "操作", "说明"])
     for case in export.cases:
-        sheet.append([case[k] for k in ("number", "registered_at", "source", "category", "title", "content", "address",
+        append_row(sheet, [case[k] for k in ("number", "registered_at", "source", "category", "title", "content", "address",
                                         "citizen_name", "citizen_phone", "state", "handling_result", "satisfaction",
                                         "closed_at")])
         for event in case["events"]:
-            events.append([case["number"], event["at"], event["action"], event["note"]])
+            append_row(events, [case["number"], event["at"], event["action"], event["note"]])
     return workbook
 
 
