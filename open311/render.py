@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse, JsonResponse
+
+from chengyun.textguard import strip_illegal
 
 # XML element names of list items, per GeoReport v2.
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
               "values": "value", "endpoints": "endpoint", "formats": "format"}
 
 
-# Characters XML 1.0 cannot hold; a stored text carrying one (a stray \x0b pasted from Excel) must not make the whole
-# feed invalid XML.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def xml_text(value: Any) -> str:
-    return _NOT_XML.sub("", str(value))
+    """A stored text carrying a character XML 1.0 cannot hold (a stray \x0b pasted from Excel) must not make the
+    whole feed invalid XML."""
+    return strip_illegal(str(value))
 
 
 def _to_xml(parent: ET.Element, value: Any) -> None:

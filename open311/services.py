@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -12,13 +11,11 @@ from django.utils import timezone
 from cases.models import Case, Source
 from cases.services import case_register
 from chengyun.errors import ValidationFailed
+from chengyun.textguard import has_illegal
 from org.models import Category, Role, User
 from org.services import hash_key
 
 from .models import ApiKey, ServiceAttribute, Submission
-
-# Characters XML 1.0 and Excel cannot hold: refused, so they never reach the case, the feed or an export.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def open311_key_create(*, name: str) -> tuple[ApiKey, str]:
@@ -69,7 +66,8 @@ def _attributes(category: Category, posted: dict[str, list[str]]) -> dict[str, o
 def open311_request_create(*, api_key: ApiKey, data: dict[str, str], attributes: dict[str, list[str]]) -> Submission:
     """POST requests: validate like the spec says (a location is required), then register the case."""
     for field, value in [*data.items(), *((f"attribute[{k}]", v) for k, vs in attributes.items() for v in vs)]:
-        if _UNSTORABLE.search(str(value)):
+        # The input guard refuses these before any view; checked again here for callers that aren't requests.
+        if has_illegal(str(value)):
             raise ValidationFailed(f"{field} contains control characters / {field} 含有无法保存的控制字符,请删除后重试")
     category = Category.objects.filter(code=data.get("service_code", ""), parent__isnull=False).first()
     if category is None:
