@@ -558,8 +558,11 @@ EXPORT_HEADER = ["工单编号", "平台工单号", "处置单位", "受理时�
                  "满意度", "是否解决", "是否先行联系", "状态"]
 
 
-def export_rows(*, start: date, end: date):
-    """The replies the hotline expects back: cases of source 12345 handled (办结) in [start, end]."""
+def export_rows(*, start: date, end: date, actor: User | None = None):
+    """The replies the hotline expects back: cases of source 12345 handled (办结) in [start, end]. The handling result
+    is written as `actor` may read it (masked for the 管理员; None: as the hotline receives it)."""
+    from cases.policy import CaseMasker
+
     tz = timezone.get_current_timezone()
     cases = (Case.objects.filter(source=Source.HOTLINE, handled_at__gte=datetime.combine(start, time.min, tz),
                                  handled_at__lte=datetime.combine(end, time.max, tz))
@@ -573,12 +576,13 @@ def export_rows(*, start: date, end: date):
 
     for case in cases.iterator():
         yield [case.hotline_number, case.number, case.lead_department.name if case.lead_department_id else "",
-               fmt(case.registered_at), fmt(case.dispatched_at), fmt(case.handled_at), case.handling_result,
+               fmt(case.registered_at), fmt(case.dispatched_at), fmt(case.handled_at),
+               CaseMasker(actor, case)(case.handling_result) if actor is not None else case.handling_result,
                fmt(case.called_back_at), case.get_satisfaction_display() if case.satisfaction else "",
                yes_no(case.solved), yes_no(case.first_contact_confirmed), case.get_state_display()]
 
 
-def export_workbook(*, start: date, end: date):
+def export_workbook(*, start: date, end: date, actor: User | None = None):
     from openpyxl import Workbook
 
     if end < start:
@@ -586,6 +590,6 @@ def export_workbook(*, start: date, end: date):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("12345回复")
     append_row(sheet, EXPORT_HEADER)
-    for row in export_rows(start=start, end=end):
+    for row in export_rows(start=start, end=end, actor=actor):
         append_row(sheet, row)
     return workbook

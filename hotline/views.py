@@ -109,7 +109,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return render(request, "hotline/export.html", {})
     try:
         start, end = date.fromisoformat(request.GET["start"]), date.fromisoformat(request.GET.get("end", ""))
-        workbook = services.export_workbook(start=start, end=end)
+        workbook = services.export_workbook(start=start, end=end, actor=request.user)
     except ValueError:
         return render(request, "hotline/export.html", {"error": "请填写正确的起止日期"}, status=422)
     except DomainError as exc:

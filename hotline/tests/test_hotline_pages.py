@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
+from cases import services as case_services
 from cases.models import Case
 from hotline import views
 from hotline.models import ImportJob
@@ -82,3 +83,18 @@ def test_the_preview_is_masked_for_the_administrator(street):
             assert "138****5678" in page and "愚园路xx弄x号" in page
         else:
             assert "13812345678" in page and "愚园路128弄3号" in page
+
+
+def test_the_replies_export_is_masked_for_the_administrator(street):
+    case = street.signed_case(source="hotline", hotline_number="2026110054321")
+    case = case_services.case_record_first_contact(actor=street.handler, case=case, method="phone", outcome="已联系")
+    case_services.case_finish(actor=street.handler, case=case, result="已上门,张建国家(13812341234)堆物已清理")
+    today = timezone.localdate().isoformat()
+    results = {}
+    for user in (street.admin, street.dispatcher):
+        client = Client()
+        client.force_login(user)
+        response = client.get("/hotline/export/", {"start": today, "end": today})
+        results[user.role] = list(load_workbook(BytesIO(response.content)).active.values)[1][6]
+    assert "13812341234" not in results["admin"] and "张建国" not in results["admin"]
+    assert results["dispatcher"] == "已上门,张建国家(13812341234)堆物已清理"
