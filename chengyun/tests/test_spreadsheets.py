@@ -16,7 +16,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from hypothesis import given, settings as hypothesis_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
