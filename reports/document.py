@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases import policy
+from chengyun.textguard import strip_illegal
 from kpi.definitions import KPI_BY_CODE
 
 from . import charts
@@ -31,6 +32,14 @@ class Block:
     headers: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     lines: tuple[str, ...] = ()  # a cover's lines under the title
+
+    def __post_init__(self) -> None:
+        # A stored text may hold a character XML cannot carry (a \x0b pasted from Excel before the input guard):
+        # python-docx and WeasyPrint would fail on it, and with them the whole report.
+        self.text = strip_illegal(self.text)
+        self.headers = tuple(strip_illegal(str(h)) for h in self.headers)
+        self.rows = tuple(tuple(strip_illegal(str(c)) for c in row) for row in self.rows)
+        self.lines = tuple(strip_illegal(line) for line in self.lines)
 
 
 def _when(value: datetime | None) -> str:

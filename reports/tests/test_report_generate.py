@@ -67,3 +67,16 @@ def test_a_crash_while_writing_leaves_no_file_and_a_failed_report(october, monke
     assert not list(folder.glob("*.pdf"))                                # only a .partial, never a half .pdf
     monkeypatch.setattr(services, "write_pdf", document.write_pdf)
     assert services.report_generate(report.pk).status == "done"          # a retry completes it
+
+
+def test_blocks_drop_characters_xml_cannot_hold(tmp_path):
+    """A title stored before the input guard with a \\x0b must not make Word or PDF generation fail."""
+    blocks = [
+        document.Block(kind="heading", text="标题\x0b一"),
+        document.Block(kind="paragraph", text="内容\x01二"),
+        document.Block(kind="table", headers=("列\x0c",), rows=(("格\x1f",),)),
+    ]
+    assert blocks[0].text == "标题一" and blocks[2].rows == (("格",),)
+    document.write_docx(blocks, tmp_path / "r.docx")
+    text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
+    assert "标题一" in text and "内容二" in text
