@@ -199,8 +199,3 @@ def mask_public_text(text: str, *, citizen_name: str = "") -> str:
     text = _OLD_ID_CARD_IN_TEXT.sub(lambda m: f"{m.group()[:6]}*****{m.group()[-4:]}", text)
     text = mask_text(text, citizen_name=citizen_name)
     return _NAMED_PERSON.sub(lambda m: "*" * len(m.group()), text)
-
-
-def mask_log_text(text: str) -> str:
-    """A log line (chengyun/logfilters.py): what the public may read, since logs leave the application."""
-    return mask_public_text(text)

@@ -1,8 +1,9 @@
 """A logging filter that keeps citizens' phones and ID numbers, and Open311 API keys, out of every log.
 
 Access logs carry query strings (`/cases/?q=13812345678`), error logs the arguments of a failed call. The filter
-formats each record once, masks the text with cases.policy.mask_log_text (the one masking function; imported when
-first needed, so settings can name this filter before the apps are loaded) and replaces `api_key=…` values.
+formats each record once, masks the text with cases.policy.mask_public_text (the one masking function, as for the
+public, since logs leave the application; imported when first needed, so settings can name this filter before the
+apps are loaded) and replaces `api_key=…` values.
 It is installed on every handler of settings.LOGGING, and, from OpsConfig.ready, on handlers configured outside
 Django (gunicorn's access and error logs) and on Celery's once Celery has set up its own.
 """
@@ -16,9 +17,9 @@ _API_KEY = re.compile(r"(?i)(api[_-]?key[\"']?\s*[=:]\s*[\"']?)[^&\s\"',;]+")
 
 
 def mask_log_message(text: str) -> str:
-    from cases.policy import mask_log_text
+    from cases.policy import mask_public_text
 
-    return mask_log_text(_API_KEY.sub(r"\1***", text))
+    return mask_public_text(_API_KEY.sub(r"\1***", text))
 
 
 class PersonalDataFilter(logging.Filter):

@@ -12,15 +12,6 @@ from .helpers import at, case_in_state, last_event, refused
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed(street):
-    """Dispatched Mon 2 Nov 2026 09:00 (first contact due Tue 3 Nov 09:00), signed at 09:30."""
-    with clock.frozen_at(at(2026, 11, 2, 9, 0)):
-        case = street.dispatched_case()
-    with clock.frozen_at(at(2026, 11, 2, 9, 30)):
-        return services.case_sign(actor=street.handler, case=case)
-
-
 def contact(street, case, when, **kwargs):
     fields = {"method": "phone", "outcome": "已电话联系诉求人,约定明天上门"} | kwargs
     with clock.frozen_at(when):

@@ -17,15 +17,6 @@ from .helpers import at, last_event, refused
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed(street):
-    """Dispatched Mon 2 Nov 2026 09:00, signed at 09:30."""
-    with clock.frozen_at(at(2026, 11, 2, 9, 0)):
-        case = street.dispatched_case()
-    with clock.frozen_at(at(2026, 11, 2, 9, 30)):
-        return services.case_sign(actor=street.handler, case=case)
-
-
 def test_a_first_contact_before_the_dispatch_is_refused(street, signed):
     with clock.frozen_at(at(2026, 11, 2, 12, 0)), refused(ValidationFailed, signed, message="联系时间不能早于派单时间"):
         services.case_record_first_contact(actor=street.handler, case=signed, method="phone", outcome="已联系",
