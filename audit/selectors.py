@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from chengyun.errors import PermissionDenied
+from core.errors import PermissionDenied
 from org.models import Role, User
 
 from .models import AuditEntry

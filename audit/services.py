@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from chengyun.security import client_ip
+from core.http import client_ip
 
 from .models import AuditEntry
 

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.views import forbidden_page, login_required
-from chengyun.errors import PermissionDenied
-from chengyun.excel import append_row, xlsx_response
+from core.errors import PermissionDenied
+from core.excel import append_row, xlsx_response
+from core.pages import forbidden_page, login_required
 
 from .forms import AuditFilterForm
 from .models import AuditEntry

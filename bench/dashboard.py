@@ -299,7 +299,7 @@ def main() -> None:
         import django
 
         django.setup()
-        from chengyun import clock
+        from core import clock
 
         started = time.perf_counter()
         con = export_to_parquet(args.database_url, Path(workdir))

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from chengyun.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from org.models import Category, Department, Grid, Neighbourhood
 
 from . import selectors, services

@@ -15,7 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from pydantic import ValidationError
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 from org.models import Category, Department, Neighbourhood
 
 from .models import Satisfaction, Source, State, Urgency

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from chengyun.errors import PermissionDenied
+from core.errors import PermissionDenied
 from org.models import Role, User
 
 from .models import Assignment, Case

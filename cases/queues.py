@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from chengyun import clock
+from core import clock
 from org.models import User
 from org.selectors import normalise_address
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils import timezone
 
-from chengyun import clock
-from chengyun.errors import NotFound
+from core import clock
+from core.errors import NotFound
 from org.models import User
 
 from . import policy

@@ -6,11 +6,9 @@ Reads go through cases.selectors (scope and masking), writes through the same se
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +20,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from chengyun import clock
-from chengyun.errors import DomainError, NotFound, ValidationFailed
-from chengyun.excel import append_row, xlsx_response
+from core import clock
+from core.errors import DomainError, NotFound, ValidationFailed
+from core.excel import append_row, xlsx_response
+from core.pages import forbidden_page, login_required, not_found_page
 from org.models import Role
 from org.selectors import responsibility_for
 
@@ -41,35 +40,16 @@ PAGE_SIZE = 25
 # --- helpers ---------------------------------------------------------------------------------------------------
 
 
-def login_required(view):
-    """Like Django's, but an htmx request is sent to the login page as a whole page, not swapped into a panel."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.htmx:
-            current = request.htmx.current_url_abs_path or reverse("cases:list")
-            return HttpResponseClientRedirect(redirect_to_login(current).url)
-        return redirect_to_login(request.get_full_path())
-
-    return wrapper
-
-
 def roles_text(transition: Transition) -> str:
     """"受理员、派单员" — the human roles a transition allows (the system user is not one to ask for)."""
     return "、".join(Role(r).label for r in Role.values if r in transition.roles and r != Role.SYSTEM)
 
 
-def forbidden_page(request: HttpRequest, message: str, *, transition: Transition | None = None) -> HttpResponse:
-    context = {"message": message, "needed_roles": roles_text(transition) if transition else "",
-               "action_label": transition.label if transition else ""}
-    return render(request, "403.html", context, status=403)
-
-
-def not_found_page(request: HttpRequest, message: str = "") -> HttpResponse:
-    # Rendered here rather than raising Http404 so the Chinese page shows with DEBUG=True as well.
-    return render(request, "404.html", {"message": message or "页面不存在"}, status=404)
+def refused_page(request: HttpRequest, message: str, *, transition: Transition | None = None) -> HttpResponse:
+    """The 403 page for a case action: the message and the roles the transition table allows."""
+    if transition is None:
+        return forbidden_page(request, message)
+    return forbidden_page(request, message, needed_roles=roles_text(transition), action_label=transition.label)
 
 
 def can_register(user) -> bool:
@@ -125,7 +105,7 @@ def _pk(obj) -> int | None:
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     if not can_register(request.user):
-        return forbidden_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
+        return refused_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
     form = CaseRegisterForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -259,7 +239,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if transition is None or action not in ACTION_ENDPOINTS:
         return not_found_page(request, "没有这项操作")
     if action not in allowed:
-        return forbidden_page(request, _refusal(request.user, case, transition), transition=transition)
+        return refused_page(request, _refusal(request.user, case, transition), transition=transition)
     _, schema, call = ACTION_ENDPOINTS[action]
     try:
         call(request, case, parse_action(action, schema, request.POST))
@@ -316,7 +296,7 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
         return not_found_page(request, exc.message)
     transition = TRANSITIONS["attach"]
     if request.user.role not in transition.roles or not policy.scope_allows(request.user, case, transition):
-        return forbidden_page(request, _refusal(request.user, case, transition), transition=transition)
+        return refused_page(request, _refusal(request.user, case, transition), transition=transition)
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -337,19 +317,6 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
     except NotFound as exc:
         return not_found_page(request, exc.message)
     return attachment_response(attachment)
-
-
-# --- error pages (handler403 / handler404) -----------------------------------------------------------------------
-
-
-def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
-    return forbidden_page(request, str(exception or "") or "您没有权限访问该页面。")
-
-
-def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    # Resolver404 carries the tried URL patterns, not a message for people.
-    message = "" if exception is None or "Resolver404" in repr(exception) else str(exception)
-    return not_found_page(request, message)
 
 
 EXPORT_LIMIT = 50000

@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from chengyun.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
+from core.pages import login_required
 from org.models import AddressRange, Department, Role
 from org.selectors import place_for_address, responsibility_for
 
@@ -101,10 +101,10 @@ def _recent(request: HttpRequest) -> list[Case]:
 @require_POST
 def quick_register(request: HttpRequest) -> HttpResponse:
     """The intake/patrol form of the workbench: the case, then its photos, in one transaction."""
-    from .views import can_register, forbidden_page, registered_message
+    from .views import can_register, refused_page, registered_message
 
     if not can_register(request.user):
-        return forbidden_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
+        return refused_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
     form = CaseRegisterForm(request.POST)
     template = "workbench/grid.html" if request.user.role in (Role.GRID, Role.CADRE) else "workbench/intake.html"
     if form.is_valid():

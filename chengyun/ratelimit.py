@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from .security import client_ip, rate_limited_response
+from core.http import client_ip
+
+from .security import rate_limited_response
 
 logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

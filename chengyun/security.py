@@ -5,7 +5,6 @@ Each piece is small and wired in settings.py; the policies (limits, timeouts) ar
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable
 
@@ -16,32 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind TRUSTED_PROXY_COUNT reverse proxies, taken from X-Forwarded-For.
-
-    Only the proxies' own entries are trusted: with one proxy the right-most forwarded address is the client as
-    that proxy saw it, whatever a client wrote further left. None when no valid address is known.
-    """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies and _valid_ip(forwarded[-proxies]):
-            return forwarded[-proxies]
-    remote = request.META.get("REMOTE_ADDR", "")
-    return remote if _valid_ip(remote) else None
-
-
-def _valid_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith(("/api/", "/open311/")) or "application/json" in request.headers.get("Accept", "")
+from core.http import wants_json
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.PermissionDenialAuditMiddleware",
+    # A domain error a page view let through is its Chinese 403/404/409/422 page (chengyun/middleware.py).
+    "chengyun.middleware.DomainErrorPageMiddleware",
     # A dropped database connection: a clean 503 page instead of the 500 (chengyun/faults.py).
     "chengyun.faults.DatabaseUnavailableMiddleware",
 ]
@@ -269,7 +271,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are already in the audit log
 AXES_LOCKOUT_CALLABLE = "chengyun.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "chengyun.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_VERBOSE = False
 # API tokens stop working this many days after they were made (401 token_expired); ask /api/auth/token again.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))

@@ -39,6 +39,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
-handler403 = "cases.views.forbidden"
-handler404 = "cases.views.not_found"
+handler403 = "core.pages.forbidden"
+handler404 = "core.pages.not_found"
 handler500 = "chengyun.faults.server_error"

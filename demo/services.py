@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from cases import services as cs
 from cases.models import Case, Satisfaction, Source, Urgency
-from chengyun import clock
-from chengyun.errors import DomainError
+from core import clock
+from core.errors import DomainError
 from open311.models import UnpublishedCategory
 from org.models import (
     AddressRange,

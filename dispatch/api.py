@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from cases import selectors as case_selectors
-from chengyun.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from org.models import Role, User
 
 from . import selectors

@@ -7,7 +7,7 @@ import io
 import sys
 from pathlib import Path
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 # A hotline text can be long; the csv module's default field limit (128 KiB) is for a cell, keep it generous.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from cases import policy
 from cases.models import OPEN_STATES, Case, State
-from chengyun import clock
+from core import clock
 from org.models import Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule, User
 from org.selectors import Gazetteer
 

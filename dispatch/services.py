@@ -19,8 +19,8 @@ from sklearn.model_selection import train_test_split
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent, Request, State
-from chengyun import clock
-from chengyun.errors import DomainError, ValidationFailed
+from core import clock
+from core.errors import DomainError, ValidationFailed
 from org.models import Category
 
 from . import selectors

@@ -63,7 +63,7 @@ class ImportJob(models.Model):
     @property
     def is_stale(self) -> bool:
         """RUNNING without a sign of life for a while: its worker is gone, the job can be resumed."""
-        from chengyun.background import is_stale
+        from core.background import is_stale
 
         return self.status == self.Status.RUNNING and is_stale(self.heartbeat_at or self.started_at or self.created_at)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 csv.field_size_limit(10 * 1024 * 1024)
 

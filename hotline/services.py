@@ -24,13 +24,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from cases.bulk import copy_text, existing_hotline_numbers, relax_commit_durability
 from cases.models import Case, Source
 from cases.services import case_numbers_reserve, case_register_validated, case_values_bulk
-from chengyun import clock
-from chengyun.errors import Conflict, DomainError, ValidationFailed
-from chengyun.excel import append_row
-from chengyun.textguard import clean_imported
+from cases.services.bulk import copy_text, existing_hotline_numbers, relax_commit_durability
+from core import clock
+from core.errors import Conflict, DomainError, ValidationFailed
+from core.excel import append_row
+from core.text import clean_imported
 from org.models import Category, User
 from org.selectors import Gazetteer
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +13,11 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import policy
-from chengyun import clock
-from chengyun.background import BROKER_DOWN_MESSAGE, run_in_background
-from chengyun.errors import DomainError
-from chengyun.excel import xlsx_response
+from core import clock
+from core.background import BROKER_DOWN_MESSAGE, run_in_background
+from core.errors import DomainError
+from core.excel import xlsx_response
+from core.pages import login_required
 from org.models import Role
 
 from . import services

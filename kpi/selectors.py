@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from cases import policy
 from cases.models import Case, Source
-from chengyun import clock
-from chengyun.errors import PermissionDenied, ValidationFailed
+from core import clock
+from core.errors import PermissionDenied, ValidationFailed
 from org.models import Estate, Role, User
 
 from .definitions import KPI_BY_CODE, KPIS, LOWER_IS_BETTER

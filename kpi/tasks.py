@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from chengyun import clock
+from core import clock
 from org.services import system_user
 
 from .models import MonthlySummary

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,9 +11,9 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import policy, queues
-from cases.views import forbidden_page
-from chengyun.errors import PermissionDenied, ValidationFailed
-from chengyun.excel import append_row, xlsx_response
+from core.errors import PermissionDenied, ValidationFailed
+from core.excel import append_row, xlsx_response
+from core.pages import forbidden_page, login_required
 
 from . import selectors
 from .definitions import KPIS

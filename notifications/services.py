@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Request, State
-from chengyun import clock
+from core import clock
 from org.models import Role, User
 from workdays.calendar import add_working_days
 

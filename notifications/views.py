@@ -1,10 +1,11 @@
 """The notification centre and the header badge (polled by htmx, so it updates without a reload)."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from core.pages import login_required
 
 from . import selectors, services
 

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse, JsonResponse
 
-from chengyun.textguard import strip_illegal
+from core.text import strip_illegal
 
 # XML element names of list items, per GeoReport v2.
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",

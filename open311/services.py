@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from cases.models import Case, Source
 from cases.services import case_register
-from chengyun.errors import ValidationFailed
-from chengyun.textguard import has_illegal
+from core.errors import ValidationFailed
+from core.text import has_illegal
 from org.models import Category, Role, User
 from org.services import hash_key
 

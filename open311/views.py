@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chengyun.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors, services
 from .models import Submission

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 MAGIC = b"CYBKENC1"
 CHUNK = 1 << 20

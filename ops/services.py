@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from chengyun.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from ops.backup_crypto import EncryptingWriter, decrypt_file, encryption_key, is_encrypted
 
 FORMAT = 1

@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from chengyun.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 
 from . import selectors, services
 from .models import ApiToken, Category, Department, Neighbourhood

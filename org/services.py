@@ -8,7 +8,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from chengyun.errors import PermissionDenied, TokenExpired, ValidationFailed
+from core.errors import PermissionDenied, TokenExpired, ValidationFailed
 
 from .models import ApiToken, Role, User
 

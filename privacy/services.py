@@ -25,8 +25,8 @@ from cases import policy
 from cases.models import Case, CaseEvent, State
 from cases.selectors import PersonalData
 from cases.services import validate_phone
-from chengyun import clock
-from chengyun.errors import PermissionDenied, ValidationFailed
+from core import clock
+from core.errors import PermissionDenied, ValidationFailed
 from org.models import Role, User
 from org.services import system_user
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
 from cases.views import _detail_context, forbidden_page, login_required, not_found_page
-from chengyun.errors import DomainError, NotFound, PermissionDenied
-from chengyun.excel import append_row, xlsx_response
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.excel import append_row, xlsx_response
 
 from . import services
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases import policy
-from chengyun.textguard import strip_illegal
+from core.text import strip_illegal
 from kpi.definitions import KPI_BY_CODE
 
 from . import charts

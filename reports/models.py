@@ -39,7 +39,7 @@ class Report(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        from chengyun.background import is_stale
+        from core.background import is_stale
 
         return self.status in (self.Status.QUEUED, self.Status.RUNNING) and is_stale(self.heartbeat_at or self.requested_at)
 

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 
 from cases import policy
 from cases.models import Case, CaseEvent, Satisfaction
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 from kpi import selectors as kpi
 from org.services import system_user
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from chengyun import clock
-from chengyun.errors import PermissionDenied, ValidationFailed
+from core import clock
+from core.errors import PermissionDenied, ValidationFailed
 from org.models import Role, User
 
 from .document import report_blocks, write_docx, write_pdf

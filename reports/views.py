@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -11,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chengyun import clock
-from chengyun.background import BROKER_DOWN_MESSAGE, run_in_background
-from chengyun.errors import DomainError
+from core import clock
+from core.background import BROKER_DOWN_MESSAGE, run_in_background
+from core.errors import DomainError
+from core.pages import login_required
 from kpi.selectors import shift_month
 
 from . import services

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from cases import services as case_services
 from cases.models import Case, Source
-from chengyun import clock
-from chengyun.errors import DomainError, ValidationFailed
+from core import clock
+from core.errors import DomainError, ValidationFailed
 from notifications.channels import sms_send
 from org.models import Category, Role, User
 

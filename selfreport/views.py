@@ -12,8 +12,8 @@ from cases.models import Case
 from cases.policy import mask_public_text
 from cases.transitions import TRANSITIONS
 from cases.workbench import _coordinates
-from chengyun.errors import DomainError
-from chengyun.security import client_ip
+from core.errors import DomainError
+from core.http import client_ip
 
 from . import services
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from chengyun.errors import PermissionDenied
+from core.errors import PermissionDenied
 from org.models import Role
 
 from .models import Reading

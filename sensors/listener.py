@@ -12,7 +12,7 @@ from collections.abc import Callable
 import paho.mqtt.client as mqtt
 from django.db import close_old_connections
 
-from chengyun.errors import DomainError
+from core.errors import DomainError
 
 from .services import TOPIC_PREFIX, handle_mqtt_message
 

@@ -13,8 +13,8 @@ from django.utils.dateparse import parse_datetime
 
 from cases import services as case_services
 from cases.models import Source, Urgency
-from chengyun import clock
-from chengyun.errors import NotFound, ValidationFailed
+from core import clock
+from core.errors import NotFound, ValidationFailed
 from org.selectors import responsibility_for
 from org.services import system_user
 

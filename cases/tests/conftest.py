@@ -3,7 +3,7 @@
 import pytest
 
 from cases import services
-from chengyun import clock
+from core import clock
 
 from .helpers import at
 

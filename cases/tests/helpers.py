@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Assignment, Case, CaseEvent, Request, Satisfaction, State
-from chengyun import clock
-from chengyun.errors import DomainError
+from core import clock
+from core.errors import DomainError
 
 SH = ZoneInfo("Asia/Shanghai")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

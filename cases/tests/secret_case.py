@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import Case
-from chengyun.testing import tiny_png
+from core.testing import tiny_png
 
 NAME, PHONE, ID_NUMBER, HOUSE = "李秀兰", "13955556666", "110101199003077777", "128弄"
 SECRETS = (NAME, PHONE, ID_NUMBER, HOUSE)

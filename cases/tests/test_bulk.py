@@ -1,9 +1,9 @@
-"""cases.bulk: the helpers of bulk registration."""
+"""cases.services.bulk: the helpers of bulk registration."""
 
 import pytest
 from django.db import connection, transaction
 
-from cases.bulk import existing_hotline_numbers, relax_commit_durability
+from cases.services.bulk import existing_hotline_numbers, relax_commit_durability
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.test import Client
 
 from cases import services
 from cases.models import Attachment, CaseEvent
-from chengyun.errors import PermissionDenied, ValidationFailed
-from chengyun.testing import tiny_pdf, tiny_png
+from core.errors import PermissionDenied, ValidationFailed
+from core.testing import tiny_pdf, tiny_png
 from org.services import api_token_create
 
 PNG = tiny_png()
@@ -41,7 +41,7 @@ def test_empty_and_oversized_files_are_refused_and_nothing_is_written(street, mo
     case = street.new_case()
     with pytest.raises(ValidationFailed):
         services.case_attach(actor=street.intake, case=case, upload=SimpleUploadedFile("a.png", b""))
-    monkeypatch.setattr(services, "MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr(services.attachments, "MAX_ATTACHMENT_BYTES", 10)
     with pytest.raises(ValidationFailed) as error:
         services.case_attach(actor=street.intake, case=case, upload=SimpleUploadedFile("a.png", PNG))
     assert "10 MB" in error.value.message

@@ -4,7 +4,7 @@ import pytest
 
 from cases import services
 from cases.models import State
-from chengyun.errors import PermissionDenied, TransitionNotAllowed
+from core.errors import PermissionDenied, TransitionNotAllowed
 
 from .helpers import case_in_state, last_event, refused
 

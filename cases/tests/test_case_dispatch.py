@@ -11,8 +11,8 @@ import pytest
 
 from cases import services
 from cases.models import Assignment, Case, State
-from chengyun import clock
-from chengyun.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
+from core import clock
+from core.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
 from org.tests.factories import CategoryFactory, DepartmentFactory, ParentCategoryFactory
 from workdays.calendar import working_hours_between
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import AppendOnlyError, CaseEvent, State
-from chengyun import clock
-from chengyun.errors import DomainError
-from chengyun.testing import tiny_png
+from core import clock
+from core.errors import DomainError
+from core.testing import tiny_png
 from org.services import system_user
 
 from .helpers import at, event_count, in_days, last_event

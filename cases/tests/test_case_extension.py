@@ -4,8 +4,8 @@ import pytest
 
 from cases import services
 from cases.models import Request, State
-from chengyun import clock
-from chengyun.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
+from core import clock
+from core.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
 
 from .helpers import at, case_in_state, last_event, refused
 

@@ -4,8 +4,8 @@ import pytest
 
 from cases import services
 from cases.models import Assignment, State
-from chengyun import clock
-from chengyun.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from core import clock
+from core.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 
 from .helpers import at, case_in_state, last_event, refused
 

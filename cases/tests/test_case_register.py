@@ -7,8 +7,8 @@ import pytest
 
 from cases import services
 from cases.models import Case, CaseEvent, IdempotencyKey, State
-from chengyun import clock
-from chengyun.errors import PermissionDenied, ValidationFailed
+from core import clock
+from core.errors import PermissionDenied, ValidationFailed
 from org.selectors import Gazetteer
 from org.tests.factories import ParentCategoryFactory
 

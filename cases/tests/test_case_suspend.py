@@ -6,8 +6,8 @@ import pytest
 
 from cases import services
 from cases.models import State
-from chengyun import clock
-from chengyun.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from core import clock
+from core.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 
 from .helpers import at, case_in_state, in_days, last_event, refused
 

@@ -4,7 +4,7 @@ import pytest
 
 from cases import services
 from cases.models import State
-from chengyun.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from core.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 
 from .helpers import case_in_state, last_event, refused
 

@@ -17,8 +17,8 @@ from django.db import connection
 
 from cases import services
 from cases.models import Case, CaseEvent, Request, State
-from chengyun import clock
-from chengyun.errors import Conflict, TransitionNotAllowed
+from core import clock
+from core.errors import Conflict, TransitionNotAllowed
 
 from .helpers import at, case_in_state
 

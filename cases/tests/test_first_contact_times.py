@@ -8,8 +8,8 @@ from django.test import Client
 
 from cases import services
 from cases.models import CaseEvent, State
-from chengyun import clock
-from chengyun.errors import ValidationFailed
+from core import clock
+from core.errors import ValidationFailed
 from org.services import api_token_create
 
 from .helpers import at, last_event, refused

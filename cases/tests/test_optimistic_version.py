@@ -4,7 +4,7 @@ import pytest
 
 from cases import services
 from cases.models import Case, CaseEvent
-from chengyun.errors import Conflict
+from core.errors import Conflict
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test import Client
 from pypdf import PdfWriter
 
 from cases.models import Attachment
-from chengyun.testing import tiny_pdf
+from core.testing import tiny_pdf
 from org.services import api_token_create
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Attachment, Case, Source
-from chengyun.testing import tiny_png
+from core.testing import tiny_png
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from cases import selectors, services
 from cases.models import State
 from cases.selectors import CaseFilters
-from chengyun.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from org.tests.factories import UserFactory
 
 from .helpers import case_in_state, refused

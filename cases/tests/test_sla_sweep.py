@@ -11,8 +11,8 @@ from django.core.management import call_command
 from cases import services
 from cases.models import Case, CaseEvent, State
 from cases.tasks import sla_sweep as sla_sweep_task
-from chengyun import clock
 from chengyun.celery import app
+from core import clock
 
 from .helpers import at, case_in_state
 
@@ -137,7 +137,7 @@ def between_query_and_lock(settings, monkeypatch):
     """Run a callable at the moment the sweep has read an unsigned case but not yet locked it (the grace-hours
     check sits exactly there), as a handler or a second sweep on another connection could."""
     settings.UNSIGNED_ESCALATION_GRACE_HOURS = 0.5
-    real = services.add_working_hours
+    real = services.sweep.add_working_hours
     pending: list = []
 
     def hook(start, hours):
@@ -145,7 +145,7 @@ def between_query_and_lock(settings, monkeypatch):
             pending.pop()()
         return real(start, hours)
 
-    monkeypatch.setattr(services, "add_working_hours", hook)
+    monkeypatch.setattr(services.sweep, "add_working_hours", hook)
     return pending.append
 
 
@@ -177,12 +177,12 @@ def test_one_case_failing_does_not_stop_the_sweep_of_the_others(street, monkeypa
             raise RuntimeError("corrupt row")
         return real(actor=actor, case=case)
 
-    monkeypatch.setattr(services, "case_mark_overdue", fails_for_the_broken_one)
+    monkeypatch.setattr(services.sweep, "case_mark_overdue", fails_for_the_broken_one)
     counts = services.sla_sweep(now=at(2026, 11, 20, 9, 0))
     assert counts["overdue"] == 1 and counts["failed"] == 1
     healthy.refresh_from_db()
     broken.refresh_from_db()
     assert healthy.is_overdue and not broken.is_overdue
     assert "corrupt row" in caplog.text
-    monkeypatch.setattr(services, "case_mark_overdue", real)
+    monkeypatch.setattr(services.sweep, "case_mark_overdue", real)
     assert services.sla_sweep(now=at(2026, 11, 20, 9, 5))["overdue"] == 1   # retried on the next run

@@ -8,9 +8,9 @@ from celery.contrib.testing.worker import start_worker
 
 from cases.models import Case
 from cases.tasks import sla_sweep
-from chengyun import clock
 from chengyun.celery import app
-from chengyun.testing import service_listening
+from core import clock
+from core.testing import service_listening
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 

@@ -23,8 +23,8 @@ from cases import services
 from cases.models import Case, CaseEvent, State
 from cases.selectors import case_available_actions
 from cases.transitions import TRANSITIONS, Transition
-from chengyun.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from chengyun.testing import tiny_png
+from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.testing import tiny_png
 from org.models import Role, User
 from org.services import system_user
 

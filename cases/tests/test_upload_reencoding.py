@@ -8,8 +8,8 @@ from PIL import Image
 
 from cases import services
 from cases.models import Attachment, CaseEvent
-from chengyun.errors import ValidationFailed
-from chengyun.testing import tiny_png
+from core.errors import ValidationFailed
+from core.testing import tiny_png
 
 pytestmark = pytest.mark.django_db
 

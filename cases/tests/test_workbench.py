@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEntry
 from cases import services
 from cases.models import Case, State
-from chengyun.testing import tiny_png
+from core.testing import tiny_png
 
 pytestmark = pytest.mark.django_db
 PNG = tiny_png()

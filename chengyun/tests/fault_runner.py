@@ -1,4 +1,4 @@
-"""Run `manage.py ARGS…` with a fault injected, for the fault tests (chengyun/testing.py run_with_fault).
+"""Run `manage.py ARGS…` with a fault injected, for the fault tests (core/testing.py run_with_fault).
 
 FAULT_PATCH   dotted name of a function to wrap, e.g. hotline.services.case_register_validated
 FAULT_PAUSE   seconds to sleep after each call of it returns (still inside its caller's transaction)

@@ -1,4 +1,4 @@
-"""One function tells the client's address (chengyun.security.client_ip); the audit log uses it too."""
+"""One function tells the client's address (core.http.client_ip); the audit log uses it too."""
 
 import pytest
 from django.test import Client

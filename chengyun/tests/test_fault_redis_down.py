@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.models import Case, CaseEvent
-from chengyun.background import BROKER_DOWN_MESSAGE
 from chengyun.celery import app
-from chengyun.testing import service_listening
+from core.background import BROKER_DOWN_MESSAGE
+from core.testing import service_listening
 from hotline import services as hotline_services
 from hotline.models import ImportJob
 from hotline.tests.conftest import csv_bytes, hotline_row

@@ -62,7 +62,7 @@ def test_the_window_resets():
 
 
 def test_a_forged_or_missing_address_is_never_stored_as_the_client(street, settings):
-    from chengyun.security import client_ip
+    from core.http import client_ip
 
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get("/report/", HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="10.0.0.2")

@@ -24,8 +24,8 @@ from openpyxl import Workbook, load_workbook
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases.models import Case
-from chengyun.excel import append_row, safe_cell
-from chengyun.textguard import has_illegal
+from core.excel import append_row, safe_cell
+from core.text import has_illegal
 from hotline.models import ImportJob, Rejection
 from hotline.tests.conftest import csv_bytes, hotline_row, upload_job
 from org.models import Department
@@ -141,10 +141,10 @@ def _project_modules():
 
 
 def test_no_module_writes_a_worksheet_itself():
-    """A new export cannot forget the helper: only chengyun/excel.py appends rows or sets a cell's value."""
+    """A new export cannot forget the helper: only core/excel.py appends rows or sets a cell's value."""
     offenders = []
     for relative, path in _project_modules():
-        if relative == Path("chengyun/excel.py"):
+        if relative == Path("core/excel.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         sheets = set()
@@ -162,4 +162,4 @@ def test_no_module_writes_a_worksheet_itself():
             for target in targets:
                 if isinstance(target, ast.Attribute) and target.attr == "value":
                     offenders.append(f"{relative}:{node.lineno} {ast.unparse(target)} =")
-    assert offenders == [], "write spreadsheet rows with chengyun.excel.append_row: " + "; ".join(offenders)
+    assert offenders == [], "write spreadsheet rows with core.excel.append_row: " + "; ".join(offenders)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from cases.models import Case
-from chengyun.textguard import INVALID_CHARACTERS, clean_imported, has_illegal, strip_illegal
+from core.text import INVALID_CHARACTERS, clean_imported, has_illegal, strip_illegal
 from hotline import services as hotline_services
 from hotline.tests.conftest import csv_bytes, hotline_row, upload_job
 from org.services import api_token_create

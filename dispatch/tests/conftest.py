@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from cases.models import Case, Source, State
-from chengyun import clock
+from core import clock
 from dispatch import selectors, services
 from dispatch.models import ClassifierVersion
 from org.models import Category, Department

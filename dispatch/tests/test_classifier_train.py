@@ -56,14 +56,14 @@ def test_it_trains_from_category_keywords_alone_on_day_one(street):
 def test_it_refuses_to_train_without_two_categories(db):
     import pytest
 
-    from chengyun.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
         services.classifier_train()
 
 
 def test_a_version_that_cannot_be_loaded_gives_no_category_instead_of_an_error(street, caplog):
-    from chengyun import clock
+    from core import clock
     from dispatch.selectors import suggestion_for_text
 
     ClassifierVersion.objects.create(trained_at=clock.now(), n_samples=0, n_labels=0, data_description="损坏",

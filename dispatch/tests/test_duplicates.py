@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from chengyun import clock
+from core import clock
 from dispatch.selectors import duplicate_candidates, duplicate_score, place_for, text_similarity
 
 

@@ -111,7 +111,7 @@ def test_tab_separated_exports_are_read(tmp_path):
 
 
 def test_undecodable_bytes_are_a_clear_error(tmp_path):
-    from chengyun.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     path = tmp_path / "bin.csv"
     path.write_bytes(b"text,label\n\xff\xfe\x81\x30\xff\xff,x\n")

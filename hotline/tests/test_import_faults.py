@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from chengyun.testing import ScratchDatabase, run_with_fault
+from core.testing import ScratchDatabase, run_with_fault
 from hotline import services
 
 from .conftest import csv_bytes, hotline_row, upload_job
@@ -137,7 +137,7 @@ def test_a_job_left_running_by_a_killed_worker_is_resumed_from_the_page(street, 
     from django.conf import settings
     from django.test import Client
 
-    from chengyun import clock
+    from core import clock
     from hotline import views
 
     monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from cases.models import Case, CaseEvent
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 from hotline import services
 from hotline.models import ImportJob, ImportProfile
 

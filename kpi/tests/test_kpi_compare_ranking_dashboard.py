@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from cases import services
-from chengyun import clock
-from chengyun.errors import ValidationFailed
+from core import clock
+from core.errors import ValidationFailed
 from kpi.selectors import kpi_compare, kpi_ranking, monthly_trend, previous_period
 from org.services import api_token_create
 

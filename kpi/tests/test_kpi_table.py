@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases import services
-from chengyun import clock
-from chengyun.errors import ValidationFailed
+from core import clock
+from core.errors import ValidationFailed
 from kpi.selectors import kpi_table
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from cases import services
 from cases.models import Case
-from chengyun import clock
+from core import clock
 from kpi.models import MonthlySummary
 from kpi.selectors import _per_month, monthly_trend
 

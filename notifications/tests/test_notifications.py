@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from cases import services
-from chengyun import clock
+from core import clock
 from notifications.models import Notification
 from notifications.services import notification_deadline_sweep
 from org.services import api_token_create

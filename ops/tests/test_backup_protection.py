@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 from ops.services import backup_create, backup_prune, backup_restore
 from ops.tests import test_backup_restore as plain
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 from ops.services import backup_prune
 
 pytestmark = pytest.mark.django_db(transaction=True)

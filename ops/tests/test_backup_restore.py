@@ -14,8 +14,8 @@ from django.db import connection
 
 from cases import services
 from cases.models import Attachment, Case, CaseEvent
-from chengyun.errors import ValidationFailed
-from chengyun.testing import tiny_pdf
+from core.errors import ValidationFailed
+from core.testing import tiny_pdf
 from ops.services import _raw_connection, backup_create, backup_restore
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from chengyun.testing import service_listening
+from core.testing import service_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from chengyun.errors import PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 from privacy.services import case_unmask
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEntry
 from cases.models import Case
 from cases.tests.helpers import case_in_state
-from chengyun.errors import PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 from privacy.services import citizen_data_erase, citizen_data_export
 
 pytestmark = pytest.mark.django_db

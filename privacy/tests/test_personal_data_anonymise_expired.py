@@ -10,7 +10,7 @@ from django.core.management import call_command
 from audit.models import AuditEntry
 from cases.models import Case, CaseEvent
 from cases.tests.helpers import case_in_state
-from chengyun import clock
+from core import clock
 from privacy.services import personal_data_anonymise_expired
 from privacy.tasks import anonymise_expired
 

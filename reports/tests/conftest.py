@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases import services
-from chengyun import clock
+from core import clock
 
 SH = ZoneInfo("Asia/Shanghai")
 

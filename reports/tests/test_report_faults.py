@@ -14,8 +14,8 @@ from django.conf import settings
 from django.test import Client
 from pypdf import PdfReader
 
-from chengyun import clock
-from chengyun.testing import ScratchDatabase, run_with_fault
+from core import clock
+from core.testing import ScratchDatabase, run_with_fault
 from org.services import system_user
 from reports import services, views
 from reports.models import Report

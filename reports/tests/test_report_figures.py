@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 from reports.selectors import parse_month, report_figures
 
 pytestmark = pytest.mark.django_db

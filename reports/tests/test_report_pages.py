@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
-from chengyun import clock
+from core import clock
 from reports import views
 from reports.models import Report
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.models import Case
-from chengyun import clock
-from chengyun.errors import ValidationFailed
-from chengyun.testing import tiny_png
+from core import clock
+from core.errors import ValidationFailed
+from core.testing import tiny_png
 from selfreport import services
 from selfreport.models import PhoneCode
 

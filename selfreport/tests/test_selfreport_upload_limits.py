@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.models import Attachment, Case
-from chengyun.testing import tiny_png
+from core.testing import tiny_png
 from selfreport import services
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import paho.mqtt.publish as publish
 import pytest
 
 from cases.models import Case, CaseEvent
-from chengyun.testing import service_listening
+from core.testing import service_listening
 from sensors.listener import mqtt_listen
 from sensors.models import Reading
 

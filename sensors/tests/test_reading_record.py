@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Case, CaseEvent, State
-from chengyun.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from sensors.services import handle_mqtt_message, parse_payload, reading_record
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, State
-from chengyun import clock
+from core import clock
 
 from .test_case_lifecycle_in_browser import act, expect_state
 

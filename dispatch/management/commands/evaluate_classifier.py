@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chengyun.errors import DomainError
+from core.errors import DomainError
 from dispatch.corpus import read_labelled_csv
 from dispatch.services import classifier_evaluate
 

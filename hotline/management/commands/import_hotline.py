@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from chengyun.errors import DomainError
+from core.errors import DomainError
 from hotline.models import ImportJob, ImportProfile
 from hotline.services import BATCH_SIZE, default_profile, import_job_create, import_job_run
 from org.models import User

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chengyun.errors import DomainError
+from core.errors import DomainError
 from ops.services import backup_restore
 
 

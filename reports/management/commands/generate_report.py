@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from chengyun.errors import DomainError
+from core.errors import DomainError
 from org.services import system_user
 from reports.selectors import parse_month
 from reports.services import report_generate, report_request

@@ -58,7 +58,7 @@ def run_in_background(task, *args) -> bool:
 
 def is_stale(last_sign_of_life: datetime | None) -> bool:
     """A job RUNNING (or queued) with no progress for BACKGROUND_STALE_SECONDS has lost its worker."""
-    from chengyun import clock
+    from core import clock
 
     if last_sign_of_life is None:
         return True

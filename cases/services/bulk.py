@@ -3,7 +3,7 @@
 On PostgreSQL the rows go in with COPY, ids reserved from the table's sequence first so the events can point at
 their cases; elsewhere with bulk_create. Django's per-object work in bulk_create (model instances, per-field
 get_db_prep_save, one huge parameter list) cost more than everything else in an import; COPY of plain tuples does
-not. The values were validated by cases.services._case_values, the same checks as a single 受理.
+not. The values were validated by cases.services.registration._case_values, the same checks as a single 受理.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.db.models import Model
 
 from org.models import User
 
-from .models import Case, CaseEvent, State
-from .signals import cases_registered_in_bulk
+from ..models import Case, CaseEvent, State
+from ..signals import cases_registered_in_bulk
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from chengyun.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 # Photos from phones are often 4000+ px; a case needs to show the problem, not print a poster.
 MAX_IMAGE_SIDE = 4096

@@ -1,7 +1,7 @@
 """Excel downloads: every cell goes through safe_cell, every row through append_row, every file through xlsx_response.
 
 A text starting with =, +, -, @, tab or CR would be read by Excel as a formula (OWASP "CSV injection"): it gets a
-leading apostrophe and is stored as a text cell. Characters XML cannot hold (chengyun/textguard.py) are stripped, so
+leading apostrophe and is stored as a text cell. Characters XML cannot hold (core/text.py) are stripped, so
 rows stored before the input guard still export. Numbers, dates and booleans stay typed.
 """
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
-from chengyun.textguard import strip_illegal
+from core.text import strip_illegal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
