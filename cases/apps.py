@@ -1,6 +1,3 @@
-import os
-import sys
-
 from django.apps import AppConfig
 
 
@@ -8,11 +5,3 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cases"
     verbose_name = "工单"
-
-    def ready(self) -> None:
-        # Only the serving process of the embedded demo (runserver's reloaded child) runs the sweep thread.
-        serving = "runserver" in sys.argv and os.environ.get("RUN_MAIN") == "true"
-        if os.environ.get("CHENGYUN_INPROCESS_SCHEDULER") == "1" and serving:
-            from .scheduler import start_inprocess_scheduler
-
-            start_inprocess_scheduler()

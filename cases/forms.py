@@ -20,6 +20,7 @@ from org.models import Category, Department, Neighbourhood
 
 from .models import Satisfaction, Source, State, Urgency
 from .services import CONTACT_METHODS
+from .transitions import TRANSITIONS
 
 FIELD_LABELS = {
     "lead_department_id": "主办单位", "co_department_ids": "协办单位", "category_id": "类别", "note": "说明",
@@ -40,12 +41,7 @@ ACTION_FIELD_LABELS = {
     ("chase", "hotline_number"): "催单热线号", ("verify", "note"): "核查情况",
 }
 # Fields the service needs although the schema lets them be empty (the service answers 422 otherwise).
-REQUIRED_BY_SERVICE = {
-    ("urge", "note"), ("respond_urge", "note"), ("add_progress", "note"), ("co_report", "note"),
-    ("request_return", "reason"), ("reject_return", "reason"), ("reject_extension", "reason"),
-}
 LONG_TEXT = {"note", "reason", "outcome", "result", "explanation", "remarks", "plan"}
-NUMBER_BOUNDS = {"extra_days": (1, 60)}
 
 
 # --- categories: 小类 grouped under their 大类 ---------------------------------------------------------------
@@ -150,6 +146,11 @@ def _kind(name: str, annotation: Any) -> str:
     return "textarea" if name in LONG_TEXT else "text"
 
 
+def _bounds(action: str, name: str) -> tuple[int, int] | None:
+    bound = TRANSITIONS[action].bound(name)
+    return (bound.low, bound.high) if bound else None
+
+
 def _posted_value(kind: str, name: str, posted: QueryDict) -> Any:
     if kind == "checkbox":
         return name in posted
@@ -182,8 +183,8 @@ def action_fields(action: str, schema, initial: dict[str, Any] | None = None,
         label = ACTION_FIELD_LABELS.get((action, name), FIELD_LABELS.get(name, name))
         specs.append(FieldSpec(
             name=name, label=label, kind=kind,
-            required=field.is_required() or (action, name) in REQUIRED_BY_SERVICE,
-            choices=_choices(name), groups=_groups(name), value=value, bounds=NUMBER_BOUNDS.get(name),
+            required=field.is_required() or name in TRANSITIONS[action].always_required(),
+            choices=_choices(name), groups=_groups(name), value=value, bounds=_bounds(action, name),
         ))
     return specs
 

@@ -22,7 +22,17 @@ class State(models.TextChoices):
     MERGED = "merged", "已合并"
 
 
+# Named groups of states, declared once next to the states (the lifecycle table and every query use these).
 OPEN_STATES = frozenset(set(State.values) - {State.CLOSED, State.MERGED})
+FINISHED_STATES = frozenset({State.CLOSED, State.MERGED})
+# A handler is working on it (签收 done): 先联, 处置进展, 延期, 挂账 apply.
+WORKING_STATES = frozenset({State.SIGNED, State.HANDLING})
+# The handling deadline runs (dispatched and not yet 办结, not 挂账): the states 超时 is swept in.
+DEADLINE_STATES = frozenset({State.DISPATCHED, State.RETURN_REQUESTED, State.SIGNED, State.HANDLING})
+# With a department: the handler queues' 处置中 (挂账 included).
+ASSIGNED_STATES = DEADLINE_STATES | {State.SUSPENDED}
+# 办结 and waiting for 回访 / 结案: the callback desk.
+HANDLED_STATES = frozenset({State.HANDLED, State.CALLED_BACK})
 
 
 class Source(models.TextChoices):

@@ -21,7 +21,6 @@ STREET_WIDE_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER, Role.IN
 # Roles whose work needs the 诉求人's name and phone. Others see them masked.
 PERSONAL_DATA_ROLES = frozenset({Role.INTAKE, Role.DISPATCHER, Role.HANDLER, Role.CALLBACK, Role.SYSTEM})
 # The event appended when a case's personal data is anonymised (retention job or a citizen's erasure request).
-ANONYMISE_EVENT = "anonymise"
 # Roles that see cases masked but may reveal one case's personal data with a stated reason (audited each time).
 UNMASK_ROLES = frozenset({Role.LEADER, Role.GRID, Role.CADRE, Role.ADMIN})
 

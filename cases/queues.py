@@ -13,9 +13,7 @@ from org.models import User
 from org.selectors import normalise_address
 
 from . import policy
-from .models import OPEN_STATES, Case, CaseEvent, Request, Satisfaction, State
-
-WORKING_STATES = [State.DISPATCHED, State.RETURN_REQUESTED, State.SIGNED, State.HANDLING, State.SUSPENDED]
+from .models import ASSIGNED_STATES, HANDLED_STATES, OPEN_STATES, Case, CaseEvent, Request, Satisfaction, State
 
 
 def _cases(user: User) -> QuerySet[Case]:
@@ -37,18 +35,18 @@ def queue_department(user: User) -> QuerySet[Case]:
     """我单位的工单: open cases where the user's department has an active share, nearest deadline first."""
     if not user.department_id:
         return Case.objects.none()
-    return (_cases(user).filter(state__in=WORKING_STATES, assignments__department_id=user.department_id,
+    return (_cases(user).filter(state__in=ASSIGNED_STATES, assignments__department_id=user.department_id,
                                 assignments__active=True).distinct().order_by("handle_deadline", "id"))
 
 
 def queue_callback(user: User) -> QuerySet[Case]:
     """待回访 then 待结案: handled cases awaiting the call, then called-back ones awaiting close."""
-    return _cases(user).filter(state__in=[State.HANDLED, State.CALLED_BACK]).order_by("state", "handled_at", "id")
+    return _cases(user).filter(state__in=HANDLED_STATES).order_by("state", "handled_at", "id")
 
 
 def queue_to_verify(user: User) -> QuerySet[Case]:
     """待核查: handled cases in the patroller's grid (or the cadre's 居民区) to check on site."""
-    return _cases(user).filter(state__in=[State.HANDLED, State.CALLED_BACK]).order_by("-handled_at")
+    return _cases(user).filter(state__in=HANDLED_STATES).order_by("-handled_at")
 
 
 def month_start(now: datetime) -> datetime:

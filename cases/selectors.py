@@ -15,8 +15,8 @@ from core.errors import NotFound
 from org.models import User
 
 from . import policy
-from .models import Attachment, Case, CaseEvent, Request, Satisfaction, State
-from .transitions import Transition, actions_from
+from .models import DEADLINE_STATES, Attachment, Case, CaseEvent, Request
+from .transitions import ANONYMISE_EVENT, CaseFacts, Transition, actions_from
 
 
 @dataclass
@@ -112,7 +112,7 @@ def case_attachment(user: User, case_ref: int | str, attachment_id: int) -> Atta
 
 def case_masker(user: User, case: Case) -> policy.CaseMasker:
     """The masker for every text of this case the user reads; an anonymised case is masked for everyone."""
-    anonymised = case.events.filter(action=policy.ANONYMISE_EVENT).exists()
+    anonymised = case.events.filter(action=ANONYMISE_EVENT).exists()
     return policy.CaseMasker(user, case, force=anonymised)
 
 
@@ -121,7 +121,7 @@ def case_events(user: User, case: Case, *, request=None) -> list[CaseEvent]:
     回访 remarks…) masked like the case. Unmasked notes/payloads holding personal data are audited (one entry)."""
     events = list(case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id"))
     # After anonymisation the events still hold what was written then: shown masked to everyone.
-    anonymised = any(event.action == policy.ANONYMISE_EVENT for event in events)
+    anonymised = any(event.action == ANONYMISE_EVENT for event in events)
     masker = policy.CaseMasker(user, case, force=anonymised)
     if masker.masked:
         for event in events:  # in memory only: events are append-only and never saved again
@@ -191,22 +191,9 @@ def case_available_actions(user: User, case: Case, *, with_guards: bool = True) 
     candidates = [tr for tr in actions_from(case.state, user.role) if policy.scope_allows(user, case, tr)]
     if not candidates or not with_guards:
         return candidates
-    pending = set(case.requests.filter(status=Request.Status.PENDING).values_list("kind", flat=True))
-    return [tr for tr in candidates if _guard_allows(tr.action, case, pending)]
-
-
-def _guard_allows(action: str, case: Case, pending_kinds: set[str]) -> bool:
-    """Conditions beyond state, role and scope that the services refuse with 409; mirrored here so no button or
-    `available_actions` entry is offered that could not succeed."""
-    if action in ("approve_extension", "reject_extension"):
-        return Request.Kind.EXTENSION in pending_kinds
-    if action == "request_extension":
-        return Request.Kind.EXTENSION not in pending_kinds
-    if action == "respond_urge":
-        return case.urge_count > 0
-    if action == "reopen":
-        return case.satisfaction == Satisfaction.UNSATISFIED
-    return True
+    # The table's guards, the same the write path checks under the row lock: no button that would be refused.
+    facts = CaseFacts(case)
+    return [tr for tr in candidates if tr.refusal(facts) is None]
 
 
 @dataclass(frozen=True)
@@ -251,7 +238,7 @@ def deadline_status(case: Case) -> str:
     """'overdue', 'near' (within one working day) or 'ok' for the open case's current deadline."""
     from workdays.calendar import add_working_days
 
-    if case.state not in {State.DISPATCHED, State.SIGNED, State.HANDLING, State.RETURN_REQUESTED}:
+    if case.state not in DEADLINE_STATES:
         return ""
     deadline = case.handle_deadline
     if deadline is None:

@@ -1,7 +1,7 @@
 """Web pages for cases: list with filters, registration, detail with timeline and the actions the user may take.
 
 Reads go through cases.selectors (scope and masking), writes through the same service calls as the API
-(cases.api.ACTION_ENDPOINTS), so a page can never do more than the API allows.
+(cases/actions.py, the action registry), so a page can never do more than the API allows.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from core.pages import forbidden_page, login_required, not_found_page
 from org.models import Role
 from org.selectors import responsibility_for
 
-from . import policy, selectors, services
-from .api import ACTION_ENDPOINTS
+from . import advice, policy, selectors, services
+from .actions import ACTIONS
 from .downloads import attachment_response
 from .forms import CaseFilterForm, CaseRegisterForm, action_fields, parse_action
 from .models import Case
@@ -133,31 +133,18 @@ def registered_message(case: Case) -> str:
 
 
 def _initial(case: Case, action: str) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
     if action == "dispatch":
-        initial: dict[str, Any] = {"version": case.version, "category_id": case.category_id}
+        initial = {"version": case.version, "category_id": case.category_id}
         rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
         if rule:
             initial["lead_department_id"] = rule.lead_department_id
             initial["co_department_ids"] = [d.pk for d in rule.co_departments.all()]
-        # Smart dispatch refines it: the suggested category when none is set, the 小区's 物业, history.
-        from dispatch.selectors import department_for, suggestion_for_case
-
-        suggestion = suggestion_for_case(None, case, with_duplicates=False)
-        category = case.category or (suggestion.category.category if suggestion.category else None)
-        guess = department_for(category, suggestion.place, suggestion.version) if category else None
-        if guess:
-            initial.update(category_id=category.pk, lead_department_id=guess.lead.pk,
-                           co_department_ids=[d.pk for d in guess.co])
-        return initial
-    if action == "merge":
-        # The most similar open case at the same or a neighbouring address, if smart dispatch found one.
-        from dispatch.selectors import suggestion_for_case
-
-        duplicates = suggestion_for_case(None, case).duplicates
-        return {"master": duplicates[0].case.number} if duplicates else {}
-    if action == "reopen":
-        return {"lead_department_id": case.lead_department_id}
-    return {}
+    elif action == "reopen":
+        initial = {"lead_department_id": case.lead_department_id}
+    if action in ("dispatch", "merge"):
+        initial.update(advice.form_defaults(case, action))  # smart dispatch refines it (cases/advice.py)
+    return initial
 
 
 def _deadline_rows(case: Case, handle_status: str) -> list[dict[str, Any]]:
@@ -185,19 +172,17 @@ def _suggestion(request: HttpRequest, case: Case, available) -> Any:
     """Smart dispatch's proposal, for whoever may dispatch or merge this case now."""
     if not any(t.action in ("dispatch", "merge") for t in available):
         return None
-    from dispatch.selectors import suggestion_for_case
-
-    return suggestion_for_case(request.user, case)
+    return advice.panel(request.user, case)
 
 
-def _detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
+def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
                     notice: str = "") -> dict[str, Any]:
     available = selectors.case_available_actions(request.user, case)
     actions = []
     for transition in available:
-        if transition.action not in ACTION_ENDPOINTS:
+        if transition.action not in ACTIONS:
             continue
-        schema = ACTION_ENDPOINTS[transition.action][1]
+        schema = ACTIONS[transition.action].schema
         posted = request.POST if transition.action == failed_action else None
         actions.append({"action": transition.action, "label": transition.label,
                         "fields": action_fields(transition.action, schema, _initial(case, transition.action), posted)})
@@ -223,7 +208,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         case = selectors.case_get(request.user, pk)
     except NotFound as exc:
         return not_found_page(request, exc.message)
-    return render(request, "cases/detail.html", _detail_context(request, case))
+    return render(request, "cases/detail.html", case_detail_context(request, case))
 
 
 @login_required
@@ -236,13 +221,13 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return not_found_page(request, exc.message)
     transition = TRANSITIONS.get(action)
     allowed = {t.action for t in selectors.case_available_actions(request.user, case, with_guards=False)}
-    if transition is None or action not in ACTION_ENDPOINTS:
+    if transition is None or action not in ACTIONS:
         return not_found_page(request, "没有这项操作")
     if action not in allowed:
         return refused_page(request, _refusal(request.user, case, transition), transition=transition)
-    _, schema, call = ACTION_ENDPOINTS[action]
+    entry = ACTIONS[action]
     try:
-        call(request, case, parse_action(action, schema, request.POST))
+        entry.run(request, case, parse_action(action, entry.schema, request.POST))
     except DomainError as exc:
         return _render_refused(request, pk, action, exc)
     notice = f"已{transition.label}"
@@ -253,7 +238,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, f"{notice}。该工单已不在您的职责范围内。")
         return _go(request, reverse("cases:list"))
     if request.htmx:
-        return render(request, "cases/_detail_body.html", _detail_context(request, case, notice=notice))
+        return render(request, "cases/_detail_body.html", case_detail_context(request, case, notice=notice))
     messages.success(request, notice)
     return redirect("cases:detail", pk=case.pk)
 
@@ -275,7 +260,7 @@ def _render_refused(request: HttpRequest, pk: int, action: str, exc: DomainError
         case = selectors.case_get(request.user, pk)
     except NotFound as missing:
         return not_found_page(request, missing.message)
-    context = _detail_context(request, case, error=exc.message, failed_action=action)
+    context = case_detail_context(request, case, error=exc.message, failed_action=action)
     template = "cases/_detail_body.html" if request.htmx else "cases/detail.html"
     return render(request, template, context, status=exc.status)
 

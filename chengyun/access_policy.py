@@ -174,10 +174,10 @@ API: dict[str, Access] = {
 
 
 def _add_case_actions() -> None:
-    """One API operation per transition (cases.api.ACTION_ENDPOINTS): its roles are the transition table's."""
-    from cases.api import ACTION_ENDPOINTS
+    """One API operation per transition (cases.actions.ACTIONS): its roles are the transition table's."""
+    from cases.actions import ACTIONS
 
-    for action in ACTION_ENDPOINTS:
+    for action in ACTIONS:
         API[f"case_{action}"] = _transition(action, case_id="case")
 
 

@@ -110,10 +110,12 @@ def _register_routers() -> None:
     from kpi.api import router as kpi_router
     from notifications.api import router as notifications_router
     from org.api import router as org_router
+    from privacy.api import router as privacy_router
     from sensors.api import router as sensors_router
 
     api.add_router("/", org_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/cases", privacy_router)  # /cases/{id}/unmask: the privacy app serves it
     api.add_router("/sensors", sensors_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/kpi", kpi_router)

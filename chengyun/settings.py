@@ -57,7 +57,13 @@ INSTALLED_APPS = [
     "dispatch",
     "demo",
     "privacy",
+    # Last: the composition root's own ready() runs with every app loaded.
+    "chengyun",
 ]
+
+# The composition root plugs higher apps into lower ones by name (README "Layers"): the case page's smart
+# dispatch advice (cases/advice.py).
+CASE_PAGE_ADVISOR = "dispatch.advice"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,26 +14,24 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from cases import policy
-from cases.models import Case, CaseEvent, State
+from cases.models import FINISHED_STATES, Case, CaseEvent
 from cases.selectors import PersonalData
-from cases.services import validate_phone
+from cases.services import case_anonymise, validate_phone
+from cases.transitions import ANONYMISE_EVENT
 from core import clock
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
 from org.models import Role, User
 from org.services import system_user
 
-ANONYMISE_EVENT = policy.ANONYMISE_EVENT
 PIPL_ROLES = frozenset({Role.ADMIN})
 # Closed for good: a merged duplicate is closed with its master's number on it.
-FINISHED_STATES = frozenset({State.CLOSED, State.MERGED})
 MIN_REASON_LENGTH = 4
 
 
@@ -78,21 +76,23 @@ def _not_anonymised(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=ANONYMISE_EVENT)))
 
 
+def _scrubbed(case: Case) -> dict[str, str]:
+    name = case.citizen_name
+    return {"citizen_name": "", "citizen_phone": "", "address": policy.mask_address(case.address),
+            "title": anonymise_text(case.title, citizen_name=name)[:120],
+            "content": anonymise_text(case.content, citizen_name=name),
+            "handling_result": anonymise_text(case.handling_result, citizen_name=name)}
+
+
 def _anonymise(case_id: int, *, basis: str, note: str) -> bool:
     """Anonymise one finished case in its own transaction; False if it is no longer finished or already done."""
-    with transaction.atomic():
-        case = _not_anonymised(Case.objects.select_for_update().filter(pk=case_id, state__in=FINISHED_STATES)).first()
-        if case is None:
-            return False
-        name = case.citizen_name
-        Case.objects.filter(pk=case.pk).update(
-            citizen_name="", citizen_phone="", address=policy.mask_address(case.address),
-            title=anonymise_text(case.title, citizen_name=name)[:120],
-            content=anonymise_text(case.content, citizen_name=name),
-            handling_result=anonymise_text(case.handling_result, citizen_name=name), version=F("version") + 1,
-        )
-        CaseEvent(case=case, action=ANONYMISE_EVENT, actor=system_user(), at=clock.now(), from_state=case.state,
-                  to_state=case.state, note=note, payload={"basis": basis}).save(force_insert=True)
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return False
+    try:
+        case_anonymise(actor=system_user(), case=case, scrub=_scrubbed, note=note, basis=basis)
+    except (TransitionNotAllowed, Conflict):
+        return False  # closed cases only, once: the table's row refuses anything else (under the row lock)
     return True
 
 

@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
-from cases.views import _detail_context, forbidden_page, login_required, not_found_page
+from cases.views import case_detail_context
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.excel import append_row, xlsx_response
+from core.pages import forbidden_page, login_required, not_found_page
 
 from . import services
 
@@ -30,9 +31,9 @@ def case_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         return forbidden_page(request, exc.message)
     except DomainError as exc:
-        context = _detail_context(request, case, error=exc.message, failed_action="unmask")
+        context = case_detail_context(request, case, error=exc.message, failed_action="unmask")
         return render(request, "cases/detail.html", context, status=exc.status)
-    context = _detail_context(request, case, notice="已显示诉求人完整信息,本次查看及理由已记入审计日志")
+    context = case_detail_context(request, case, notice="已显示诉求人完整信息,本次查看及理由已记入审计日志")
     context["person"] = person
     return render(request, "cases/detail.html", context)
 

@@ -5,7 +5,7 @@
 - `registration`: 受理, one case or a 12345 import's batch (`bulk` writes the rows);
 - `lifecycle`: 派单 → 签收 → 先联 → 处置 → 办结 → 回访 → 结案, with 退单, 延期 and 重办;
 - `supervision`: 督办, 催单, 合并, 挂账, 核查, sensor readings, 超时;
-- `attachments` (checked by content in `uploads`) and `sweep`, the periodic SLA job.
+- `attachments` (checked by content in `uploads`), `retention` (个人信息匿名化) and `sweep`, the periodic SLA job.
 
 Callers use this package (`from cases import services`; `services.case_sign(...)`), never a sub-module.
 """
@@ -41,6 +41,7 @@ from .registration import (
     case_values_bulk,
     validate_phone,
 )
+from .retention import ANONYMISED_FIELDS, case_anonymise
 from .supervision import (
     case_chase,
     case_mark_overdue,
@@ -55,6 +56,8 @@ from .supervision import (
 from .sweep import sla_sweep
 
 __all__ = [
+    "ANONYMISED_FIELDS",
+    "case_anonymise",
     "perform",
     "LANDLINE_RE",
     "MOBILE_RE",

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import clock
-from core.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
+from core.errors import Conflict, PermissionDenied, TransitionNotAllowed
 from org.models import User
 
 from .. import policy
@@ -22,7 +22,7 @@ from ..models import (
     CaseEvent,
     State,
 )
-from ..transitions import TRANSITIONS, Transition
+from ..transitions import TRANSITIONS, CaseFacts, Transition
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ def perform(
             raise Conflict("工单已被他人更新,请刷新后重试", details={"version": locked.version})
         check_actor(actor, transition, locked.state)
         policy.check_scope(actor, locked, transition)
+        transition.check_guards(CaseFacts(locked))
         from_state = locked.state
         before = {f.attname: getattr(locked, f.attname) for f in Case._meta.concrete_fields}
         if change is not None:
@@ -99,13 +100,6 @@ def refresh_from(target: Case, source: Case) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
     # Cached relations may be stale after the change.
     target._state.fields_cache.clear()
-
-
-def require_text(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed(f"请填写{what}", details={"field": what})
-    return text
 
 
 def iso_or_none(moment: datetime | None) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from core import clock
-from core.errors import Conflict, TransitionNotAllowed, ValidationFailed
+from core.errors import ValidationFailed
 from org.models import Category, Department, User
 from workdays.calendar import add_working_days, add_working_hours, working_hours_between
 
@@ -21,7 +21,8 @@ from ..models import (
     Satisfaction,
     Urgency,
 )
-from .engine import iso_or_none, perform, require_text
+from ..transitions import check_bounds, require_fields
+from .engine import iso_or_none, perform
 
 # --- 派单, 签收, 退单 ----------------------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ def _on_time(deadline: datetime | None) -> bool | None:
 
 def case_request_return(*, actor: User, case: Case, reason: str) -> Request:
     """退单申请: a department may not refuse silently; it asks the centre with a reason."""
-    reason = require_text(reason, "退单理由")
+    reason = require_fields("request_return", reason=reason)["reason"]
     created: list[Request] = []
 
     def change(c: Case) -> None:
@@ -139,9 +140,8 @@ def _decide(
     payload: dict[str, Any] = {"kind": kind}
 
     def change(c: Case) -> None:
-        request = Request.objects.select_for_update().filter(case=c, kind=kind, status=Request.Status.PENDING).first()
-        if request is None:
-            raise TransitionNotAllowed("该工单没有待审核的申请", code="no_pending_request")
+        # The table's guard saw a pending request under the row lock; this locks that request itself.
+        request = Request.objects.select_for_update().get(case=c, kind=kind, status=Request.Status.PENDING)
         request.status = Request.Status.APPROVED if approve else Request.Status.REJECTED
         request.decided_by, request.decided_at, request.decision_reason = actor, clock.now(), reason
         request.save()
@@ -171,7 +171,7 @@ def case_approve_return(*, actor: User, case: Case, reason: str = "") -> Request
 
 def case_reject_return(*, actor: User, case: Case, reason: str) -> Request:
     """驳回退单: the department keeps the case and must sign it."""
-    reason = require_text(reason, "驳回理由")
+    reason = require_fields("reject_return", reason=reason)["reason"]
     return _decide(actor=actor, case=case, kind=Request.Kind.RETURN, approve=False, reason=reason,
                    action="reject_return")
 
@@ -188,7 +188,7 @@ def case_record_first_contact(
     """先联: the handler contacted the citizen before acting. A second one (双先联) is recorded too."""
     if method not in CONTACT_METHODS:
         raise ValidationFailed("请选择联系方式", details={"field": "method"})
-    outcome = require_text(outcome, "联系情况")
+    outcome = require_fields("record_first_contact", outcome=outcome)["outcome"]
     moment = contacted_at or clock.now()
     if timezone.is_naive(moment):  # a web form's datetime-local has no offset: it is Shanghai time (TIME_ZONE)
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
@@ -212,13 +212,13 @@ def case_record_first_contact(
 
 def case_add_progress(*, actor: User, case: Case, note: str) -> CaseEvent:
     """处置进展: a progress note (photos are attached to the returned event)."""
-    return perform(actor=actor, case=case, action="add_progress", note=require_text(note, "进展情况"),
+    return perform(actor=actor, case=case, action="add_progress", note=require_fields("add_progress", note=note)["note"],
                     payload={"department": actor.department.name if actor.department_id else ""})
 
 
 def case_co_report(*, actor: User, case: Case, report: str) -> CaseEvent:
     """协办反馈: a co-handler reports on its share of a joint case."""
-    report = require_text(report, "协办反馈内容")
+    report = require_fields("co_report", note=report)["note"]
 
     def change(c: Case) -> None:
         Assignment.objects.filter(case=c, department=actor.department, active=True).update(
@@ -231,14 +231,11 @@ def case_co_report(*, actor: User, case: Case, report: str) -> CaseEvent:
 
 def case_request_extension(*, actor: User, case: Case, reason: str, extra_days: int) -> Request:
     """延期申请: more working days, with a reason; the deadline only moves on approval."""
-    reason = require_text(reason, "延期理由")
-    if not isinstance(extra_days, int) or not 1 <= extra_days <= 60:
-        raise ValidationFailed("延期天数须为 1 到 60 个工作日", details={"field": "extra_days"})
+    reason = require_fields("request_extension", reason=reason)["reason"]
+    check_bounds("request_extension", extra_days=extra_days)
     created: list[Request] = []
 
     def change(c: Case) -> None:
-        if Request.objects.filter(case=c, kind=Request.Kind.EXTENSION, status=Request.Status.PENDING).exists():
-            raise Conflict("已有待审核的延期申请", code="request_pending")
         base = c.handle_deadline or clock.now()
         created.append(
             Request.objects.create(
@@ -267,16 +264,15 @@ def case_approve_extension(*, actor: User, case: Case, reason: str = "") -> Requ
 
 
 def case_reject_extension(*, actor: User, case: Case, reason: str) -> Request:
-    reason = require_text(reason, "驳回理由")
+    reason = require_fields("reject_extension", reason=reason)["reason"]
     return _decide(actor=actor, case=case, kind=Request.Kind.EXTENSION, approve=False, reason=reason,
                    action="reject_extension")
 
 
 def case_finish(*, actor: User, case: Case, result: str, demand_met: bool = True, explanation: str = "") -> Case:
     """办结: the handler reports what was done; an unmet demand needs its explanation (非本辖区, 政策不支持…)."""
-    result = require_text(result, "办结情况")
-    if not demand_met:
-        explanation = require_text(explanation, "诉求未能满足的原因")
+    texts = require_fields("finish", result=result, demand_met=demand_met, explanation=explanation)
+    result, explanation = texts["result"], texts["explanation"]
 
     def change(c: Case) -> None:
         c.handled_at = clock.now()
@@ -298,8 +294,7 @@ def case_callback(
     """回访: satisfaction, whether it was actually solved and whether the handler called first."""
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed("请选择满意度", details={"field": "satisfaction"})
-    if satisfaction == Satisfaction.UNSATISFIED:
-        remarks = require_text(remarks, "不满意原因")
+    remarks = require_fields("callback", satisfaction=satisfaction, remarks=remarks)["remarks"]
 
     def change(c: Case) -> None:
         c.called_back_at = clock.now()
@@ -315,13 +310,11 @@ def case_reopen(
     co_departments: Iterable[Department] = (),
 ) -> Case:
     """重办: after 不满意, back to the same or another department with the callback's remarks and fresh deadlines."""
-    reason = require_text(reason, "重办理由")
+    reason = require_fields("reopen", reason=reason)["reason"]
     now = clock.now()
     payload: dict[str, Any] = {}
 
     def change(c: Case) -> None:
-        if c.satisfaction != Satisfaction.UNSATISFIED:
-            raise TransitionNotAllowed("只有回访不满意的工单可以重办", code="reopen_needs_unsatisfied")
         lead = lead_department or c.lead_department
         co = _validate_departments(lead, co_departments)
         payload["co_departments"] = _assign(c, lead, co, now)
@@ -341,8 +334,7 @@ def case_close(*, actor: User, case: Case, reason: str = "") -> Case:
     payload: dict[str, Any] = {}
 
     def change(c: Case) -> None:
-        if c.satisfaction == Satisfaction.UNSATISFIED:
-            require_text(reason, "不满意件结案说明")
+        require_fields("close", case=c, reason=reason)
         c.closed_at = clock.now()
         payload["informed_duplicates"] = list(c.duplicates.values_list("number", flat=True))
         payload["satisfaction"] = c.satisfaction

@@ -24,9 +24,9 @@ from ..models import (
     State,
     Urgency,
 )
-from ..transitions import TRANSITIONS
+from ..transitions import TRANSITIONS, require_fields
 from . import bulk
-from .engine import check_actor, require_text
+from .engine import check_actor
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Enum .values rebuilds its list on every call; a bulk import checks these once per row.
@@ -74,7 +74,7 @@ def _case_values(
         raise ValidationFailed("来源不正确", details={"field": "source"})
     if urgency not in URGENCY_VALUES:
         raise ValidationFailed("紧急程度不正确", details={"field": "urgency"})
-    content = require_text(content, "诉求内容")
+    content = require_fields("register", content=content)["content"]
     title = (title or "").strip() or content[:30]
     if len(title) > 120:
         raise ValidationFailed("标题不能超过120个字", details={"field": "title"})

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from core import clock
-from core.errors import Conflict, TransitionNotAllowed, ValidationFailed
+from core.errors import ValidationFailed
 from org.models import User
 
 from ..models import (
@@ -18,14 +18,15 @@ from ..models import (
     CaseEvent,
     Request,
 )
-from .engine import iso_or_none, perform, require_text
+from ..transitions import require_fields
+from .engine import iso_or_none, perform
 
 # --- 督办, 催单, 合并, 挂账, 超时 --------------------------------------------------------------------
 
 
 def case_urge(*, actor: User, case: Case, note: str) -> Case:
     """督办: a leader or the centre presses a department; the department must respond."""
-    note = require_text(note, "督办要求")
+    note = require_fields("urge", note=note)["note"]
 
     def change(c: Case) -> None:
         c.urge_count += 1
@@ -35,13 +36,8 @@ def case_urge(*, actor: User, case: Case, note: str) -> Case:
 
 
 def case_respond_urge(*, actor: User, case: Case, note: str) -> CaseEvent:
-    note = require_text(note, "督办回复")
-
-    def change(c: Case) -> None:
-        if c.urge_count == 0:
-            raise TransitionNotAllowed("该工单没有督办,无需回复", code="no_urge")
-
-    return perform(actor=actor, case=case, action="respond_urge", note=note, change=change)
+    note = require_fields("respond_urge", note=note)["note"]
+    return perform(actor=actor, case=case, action="respond_urge", note=note)
 
 
 def case_chase(*, actor: User, case: Case, note: str = "", hotline_number: str = "") -> Case:
@@ -79,7 +75,7 @@ def case_merge(*, actor: User, case: Case, master: Case, note: str = "") -> Case
 
 def case_suspend(*, actor: User, case: Case, plan: str, review_date: date) -> Case:
     """挂账: a long-term hard case with a plan and a review date."""
-    plan = require_text(plan, "挂账处置计划")
+    plan = require_fields("suspend", plan=plan)["plan"]
     # Today in Shanghai: clock.now() is UTC outside tests, and before 08:00 its date is still yesterday's.
     if review_date is None or review_date <= timezone.localdate(clock.now()):
         raise ValidationFailed("复查日期须晚于今天", details={"field": "review_date"})
@@ -102,7 +98,7 @@ def case_resume(*, actor: User, case: Case, note: str = "") -> Case:
 
 def case_verify(*, actor: User, case: Case, fixed: bool, note: str) -> CaseEvent:
     """现场核查: a 网格员 or 居委干部 checks the fix on site; the callback operator sees the finding."""
-    return perform(actor=actor, case=case, action="verify", note=require_text(note, "核查情况"),
+    return perform(actor=actor, case=case, action="verify", note=require_fields("verify", note=note)["note"],
                     payload={"fixed": bool(fixed)})
 
 
@@ -114,8 +110,6 @@ def case_record_sensor(*, actor: User, case: Case, alarm: bool, note: str, paylo
 
 def case_mark_overdue(*, actor: User, case: Case) -> Case:
     def change(c: Case) -> None:
-        if c.is_overdue:
-            raise Conflict("工单已标记超时", code="already_overdue")
         c.is_overdue = True
 
     perform(actor=actor, case=case, action="mark_overdue", change=change,

@@ -9,10 +9,7 @@ from core import clock
 from core.errors import Conflict
 from workdays.calendar import add_working_hours
 
-from ..models import (
-    Case,
-    State,
-)
+from ..models import DEADLINE_STATES, Case, State
 from .engine import iso_or_none, perform
 from .supervision import case_mark_overdue
 
@@ -35,7 +32,7 @@ def sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
     system = system_user()
     counts = {"overdue": 0, "escalated": 0, "failed": 0}
     overdue = Case.objects.filter(
-        state__in=[State.DISPATCHED, State.RETURN_REQUESTED, State.SIGNED, State.HANDLING],
+        state__in=DEADLINE_STATES,
         is_overdue=False, handle_deadline__lt=now,
     )
     with clock.frozen_at(now):

@@ -171,9 +171,9 @@ def test_list_is_scoped_filtered_paginated_and_masked(street):
 def test_openapi_schema_lists_every_action(street):
     schema = Client().get("/api/openapi.json").json()
     operation_ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
-    from cases.api import ACTION_ENDPOINTS
+    from cases.actions import ACTIONS
 
-    assert {f"case_{a}" for a in ACTION_ENDPOINTS} <= operation_ids
+    assert {f"case_{a}" for a in ACTIONS} <= operation_ids
 
 
 def test_available_actions_leave_out_what_a_guard_would_refuse(street):

@@ -67,6 +67,8 @@ CALLS: dict[str, Callable[[Any, User, Case], Any]] = {
     "sensor_normal": lambda s, a, c: services.case_record_sensor(actor=a, case=c, alarm=False, note="恢复正常",
                                                                  payload={"level": 0}),
     "mark_overdue": lambda s, a, c: services.case_mark_overdue(actor=a, case=c),
+    "anonymise": lambda s, a, c: services.case_anonymise(actor=a, case=c, scrub=lambda locked: {"citizen_name": ""},
+                                                         note="保存期满", basis="retention"),
 }
 ACTIONS = [action for action in TRANSITIONS if action != "register"]
 

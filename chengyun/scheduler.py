@@ -12,15 +12,14 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections
 
+from cases.services import sla_sweep
+from notifications.services import notification_deadline_sweep
+
 logger = logging.getLogger(__name__)
 _started = threading.Event()
 
 
 def run_forever(stop: threading.Event, interval: float) -> None:
-    from notifications.services import notification_deadline_sweep
-
-    from .services import sla_sweep
-
     while not stop.wait(interval):
         close_old_connections()
         try:
