@@ -46,6 +46,7 @@ test: $(VENV)/.installed browser
 	@echo "=== chengyun tests on PostgreSQL ($(PG_URL)) ==="
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest --create-db
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 test-sqlite: $(VENV)/.installed browser
 	$(PY) -m pytest --create-db
@@ -55,6 +56,7 @@ test-pg: $(VENV)/.installed browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed
 	$(PY) bench/intake.py

@@ -73,9 +73,9 @@ class ScratchDatabase:
     def _admin(self):
         import psycopg
 
-        from ops.services import _pg_params
+        from core.db import pg_params
 
-        return psycopg.connect(**_pg_params({**self.source, "NAME": "postgres"}), autocommit=True)
+        return psycopg.connect(**pg_params({**self.source, "NAME": "postgres"}), autocommit=True)
 
     def connect(self):
         """A DB-API connection in autocommit mode (each read sees what the subprocess has committed)."""
@@ -85,9 +85,9 @@ class ScratchDatabase:
             return sqlite3.connect(self.settings_dict["NAME"], isolation_level=None, timeout=20)
         import psycopg
 
-        from ops.services import _pg_params
+        from core.db import pg_params
 
-        return psycopg.connect(**_pg_params(self.settings_dict), autocommit=True)
+        return psycopg.connect(**pg_params(self.settings_dict), autocommit=True)
 
     def scalar(self, sql: str, params: tuple = ()):
         conn = self.connect()

@@ -7,8 +7,4 @@ class OpsConfig(AppConfig):
     verbose_name = "运维"
 
     def ready(self):
-        from chengyun.logfilters import install_on_existing_handlers
         from ops import checks  # noqa: F401  registers the start-up checks
-
-        # Loggers configured before Django (gunicorn's access and error logs) get the personal-data filter too.
-        install_on_existing_handlers()

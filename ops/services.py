@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from core.db import pg_params
 from core.errors import DomainError, ValidationFailed
 from ops.backup_crypto import EncryptingWriter, decrypt_file, encryption_key, is_encrypted
 
@@ -88,7 +89,7 @@ class _raw_connection:
         else:
             import psycopg
 
-            self.conn = psycopg.connect(**_pg_params(self.settings_dict))
+            self.conn = psycopg.connect(**pg_params(self.settings_dict))
         return self.conn
 
     def __exit__(self, *exc):
@@ -110,16 +111,9 @@ def _sqlite_uri(settings_dict: dict) -> str:
     return name if name.startswith("file:") else Path(name).resolve().as_uri()
 
 
-def _pg_params(settings_dict: dict) -> dict:
-    params = {"dbname": settings_dict["NAME"], "user": settings_dict.get("USER") or None,
-              "password": settings_dict.get("PASSWORD") or None, "host": settings_dict.get("HOST") or None,
-              "port": settings_dict.get("PORT") or None}
-    return {key: value for key, value in params.items() if value is not None}
-
-
 def _pg_env(settings_dict: dict) -> dict:
     env = dict(os.environ)
-    params = _pg_params(settings_dict)
+    params = pg_params(settings_dict)
     for key, var in (("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"), ("password", "PGPASSWORD"),
                      ("dbname", "PGDATABASE")):
         if key in params:

@@ -28,10 +28,10 @@ def connection_dies_at_the_event_insert(*, real: bool):
             if real:
                 import psycopg
 
-                from ops.services import _pg_params
+                from core.db import pg_params
 
                 pid = context["connection"].connection.info.backend_pid
-                with psycopg.connect(**_pg_params({**connection.settings_dict, "NAME": "postgres"}),
+                with psycopg.connect(**pg_params({**connection.settings_dict, "NAME": "postgres"}),
                                      autocommit=True) as admin:
                     admin.execute("SELECT pg_terminate_backend(%s)", [pid])
             else:
