@@ -5,7 +5,7 @@ from . import views
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.case_list, name="list"),
+    path("", views.case_list_page, name="list"),
     path("export.xlsx", views.case_export, name="export"),
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),

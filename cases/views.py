@@ -77,7 +77,7 @@ def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, selector
 
 @login_required
 @require_http_methods(["GET"])
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list_page(request: HttpRequest) -> HttpResponse:
     form, filters = filters_from_request(request)
     page = Paginator(selectors.case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
@@ -204,10 +204,7 @@ def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", fa
 @login_required
 @require_http_methods(["GET"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        case = selectors.case_get(request.user, pk)
-    except NotFound as exc:
-        return not_found_page(request, exc.message)
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
     return render(request, "cases/detail.html", case_detail_context(request, case))
 
 
@@ -215,10 +212,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One action from the detail page. Refused unless the table, the role and the scope all allow it now."""
-    try:
-        case = selectors.case_get(request.user, pk)
-    except NotFound as exc:
-        return not_found_page(request, exc.message)
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
     transition = TRANSITIONS.get(action)
     allowed = {t.action for t in selectors.case_available_actions(request.user, case, with_guards=False)}
     if transition is None or action not in ACTIONS:
@@ -256,10 +250,7 @@ def _render_refused(request: HttpRequest, pk: int, action: str, exc: DomainError
 
     Not a redirect: a redirect would turn 409/403/422 into 302 and lose what was typed into the form.
     """
-    try:
-        case = selectors.case_get(request.user, pk)
-    except NotFound as missing:
-        return not_found_page(request, missing.message)
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
     context = case_detail_context(request, case, error=exc.message, failed_action=action)
     template = "cases/_detail_body.html" if request.htmx else "cases/detail.html"
     return render(request, template, context, status=exc.status)
@@ -275,10 +266,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        case = selectors.case_get(request.user, pk)
-    except NotFound as exc:
-        return not_found_page(request, exc.message)
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
     transition = TRANSITIONS["attach"]
     if request.user.role not in transition.roles or not policy.scope_allows(request.user, case, transition):
         return refused_page(request, _refusal(request.user, case, transition), transition=transition)
@@ -297,10 +285,7 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    try:
-        attachment = selectors.case_attachment(request.user, pk, attachment_id)
-    except NotFound as exc:
-        return not_found_page(request, exc.message)
+    attachment = selectors.case_attachment(request.user, pk, attachment_id)  # NotFound: the 404 page (chengyun/middleware.py)
     return attachment_response(attachment)
 
 

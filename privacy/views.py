@@ -11,20 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
 from cases.views import case_detail_context
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import DomainError, PermissionDenied
 from core.excel import append_row, xlsx_response
-from core.pages import forbidden_page, login_required, not_found_page
+from core.pages import forbidden_page, login_required
 
 from . import services
 
 
 @login_required
 @require_POST
-def case_unmask(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        case = selectors.case_get(request.user, pk)
-    except NotFound as exc:
-        return not_found_page(request, exc.message)
+def case_unmask_page(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
     try:
         person = services.case_unmask(actor=request.user, case=case, reason=request.POST.get("reason", ""),
                                       request=request)
