@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from cases import policy
 from cases.models import Case, Source
-from core import clock
 from core.errors import PermissionDenied, ValidationFailed
 from org.models import Estate, Role, User
 
 from .definitions import KPI_BY_CODE, KPIS, LOWER_IS_BETTER
+from .services import monthly_summaries_keep
 
 SOURCE_LABELS = dict(Source.choices)
 GROUPS = {
@@ -180,10 +180,11 @@ def _street_months(month_starts: list[date]) -> dict[date, dict]:
     missing = [m for m in past if m not in kept]
     start = missing[0] if missing else live_from
     computed = _per_month(Case.objects.all(), datetime.combine(start, time.min, timezone.get_current_timezone()))
-    for month in missing:
-        figures = computed.get(month, {"cases": 0})
-        MonthlySummary.objects.update_or_create(month=month, defaults={"figures": figures, "computed_at": clock.now()})
-        kept[month] = figures
+    fresh = {month: computed.get(month, {"cases": 0}) for month in missing}
+    if fresh:
+        # Keeping them is a write: it goes through the kpi service, the selector itself writes nothing.
+        monthly_summaries_keep(figures_by_month=fresh)
+    kept.update(fresh)
     return {**kept, **{m: figures for m, figures in computed.items() if m >= live_from}}
 
 
