@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dispatch",
     "demo",
     "privacy",
+    "workbench",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chengyun.context_processors.street",
+                "workbench.context_processors.header",
             ],
         },
     },

@@ -27,11 +27,11 @@ from cases.selectors import PersonalData
 from cases.services import validate_phone
 from core import clock
 from core.errors import PermissionDenied, ValidationFailed
-from org.models import Role, User
+from org.models import User
+from org.roles import PIPL_ROLES
 from org.services import system_user
 
 ANONYMISE_EVENT = policy.ANONYMISE_EVENT
-PIPL_ROLES = frozenset({Role.ADMIN})
 # Closed for good: a merged duplicate is closed with its master's number on it.
 FINISHED_STATES = frozenset({State.CLOSED, State.MERGED})
 MIN_REASON_LENGTH = 4
