@@ -10,12 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.errors import PermissionDenied
-from org.models import Role, User
+from org.models import User
+from org.roles import AUDIT_ROLES
 
 from .models import AuditEntry
-
-# 三员分立 (MLPS 2.0): the administrator configures, the auditor reads the trail of everyone, the administrator's too.
-AUDIT_READER_ROLES = frozenset({Role.AUDITOR})
 
 
 @dataclass
@@ -29,7 +27,7 @@ class AuditFilters:
 
 def audit_entries(user: User, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
     """The audit log as filtered, newest first; PermissionDenied for anyone but an auditor."""
-    if not user.is_authenticated or user.role not in AUDIT_READER_ROLES:
+    if not user.is_authenticated or user.role not in AUDIT_ROLES:
         raise PermissionDenied("只有审计员可以查看审计日志")
     filters = filters or AuditFilters()
     qs = AuditEntry.objects.select_related("actor")

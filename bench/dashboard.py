@@ -4,7 +4,7 @@ same aggregations in DuckDB over the same data exported to Parquet.
     python bench/dashboard.py [--cases 1000000] [--runs 15] [--database-url postgres://…/chengyun_bench_dashboard]
                               [--reuse]   # keep an already generated database
 
-PostgreSQL panels run through the product's own selectors (kpi.selectors, cases.queues) as the leader sees them,
+PostgreSQL panels run through the product's own selectors (kpi.selectors, cases.metrics) as the leader sees them,
 so ORM overhead is included. DuckDB runs hand-written SQL computing the same figures (checked equal on the month's
 street row). Targets (issue 5): every panel p95 under 300 ms on PostgreSQL and within 5× of DuckDB. JSON line last.
 """
@@ -154,7 +154,7 @@ def generate(url: str, count: int, workdir: Path) -> dict:
 
 def postgres_panels() -> dict:
     """The dashboard's queries through the product's selectors, as the leader (street-wide) runs them."""
-    from cases import queues
+    from cases import metrics as case_metrics
     from kpi import selectors
     from org.models import Role, User
 
@@ -162,7 +162,7 @@ def postgres_panels() -> dict:
     start, end = MONTH
 
     def overview():
-        data = queues.street_overview(leader)
+        data = case_metrics.street_overview(leader)
         return [data["today"], data["overdue_count"], data["unsatisfied_count"], data["urged_count"],
                 list(data["overdue"]), list(data["unsatisfied"]), list(data["urged"])]
 

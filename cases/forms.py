@@ -8,6 +8,7 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -273,3 +274,19 @@ class CaseRegisterForm(forms.Form):
     @property
     def idempotency_key(self) -> str | None:
         return f"web-form:{self.posted_token}" if self.posted_token else None
+
+
+def posted_coordinates(post: QueryDict) -> tuple[Decimal | None, Decimal | None]:
+    """The phone's location posted with a report (`latitude`, `longitude`): both or none; ValidationFailed if bad.
+
+    Read by every form that registers a case from the field (the workbench's patrol form, the public report)."""
+    raw = (post.get("latitude", "").strip(), post.get("longitude", "").strip())
+    if not all(raw):
+        return None, None
+    try:
+        latitude, longitude = (Decimal(v).quantize(Decimal("0.000001")) for v in raw)
+    except InvalidOperation:
+        raise ValidationFailed("定位坐标格式不正确", details={"field": "latitude"}) from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationFailed("定位坐标超出范围", details={"field": "latitude"})
+    return latitude, longitude

@@ -21,19 +21,20 @@ from dataclasses import dataclass, field
 
 from cases.policy import STREET_WIDE_ROLES, UNMASK_ROLES
 from cases.transitions import TRANSITIONS
+from org import roles
 from org.models import Role
-from org.otp import OTP_ROLES
 
-# People's roles; the system account only acts through services and the sensor API and is not a login.
-HUMAN_ROLES = frozenset(r for r in Role.values if r != Role.SYSTEM)
+# The shared role groups (org/roles.py) as people hold them: the system account is not a login.
+HUMAN_ROLES = roles.HUMAN_ROLES
 ALL = HUMAN_ROLES
-HOTLINE_ROLES = frozenset({Role.INTAKE, Role.DISPATCHER, Role.ADMIN})
-SENSOR_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER})
-AUDIT_ROLES = frozenset({Role.AUDITOR})
-PIPL_ROLES = frozenset({Role.ADMIN})
-REPORT_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER})
-# The dashboard and the KPI API count cases; the 审计员 sees no cases (kpi.selectors.KPI_ROLES).
-KPI_ROLES = ALL - {Role.AUDITOR}
+HOTLINE_ROLES = roles.HOTLINE_ROLES & HUMAN_ROLES
+SENSOR_ROLES = roles.SENSOR_ROLES & HUMAN_ROLES
+AUDIT_ROLES = roles.AUDIT_ROLES & HUMAN_ROLES
+PIPL_ROLES = roles.PIPL_ROLES & HUMAN_ROLES
+REPORT_ROLES = roles.REPORT_ROLES & HUMAN_ROLES
+# The dashboard and the KPI API count cases; the 审计员 sees no cases.
+KPI_ROLES = roles.KPI_ROLES & HUMAN_ROLES
+OTP_ROLES = roles.OTP_ROLES & HUMAN_ROLES
 
 # Roles that see every object of a scope kind; other roles get 404 for an object outside their scope.
 SCOPE_EXEMPT: dict[str, frozenset[str]] = {
@@ -95,7 +96,7 @@ PAGES: dict[str, Access] = {
     "logout": Access(public=True, method="POST"),
     # The second login step and the account's own settings.
     "otp-verify": Access(roles=ALL),
-    "otp-setup": Access(roles=_humans(OTP_ROLES)),
+    "otp-setup": Access(roles=OTP_ROLES),
     "password_change": Access(roles=ALL),
     "password_change_done": Access(roles=ALL),
     "healthz": Access(public=True),  # the load balancer's probe: says only "ok"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dispatch",
     "demo",
     "privacy",
+    "workbench",
     # Last: the composition root's own ready() runs with every app loaded.
     "chengyun",
 ]
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chengyun.context_processors.street",
+                "workbench.context_processors.header",
             ],
         },
     },

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import workbench
 from ops.views import healthz
 from org import otp
+from workbench import urls as workbench_urls
 
 from .api import api
 
@@ -13,11 +13,7 @@ admin.site.site_title = "城运管理后台"
 admin.site.index_title = "配置"
 
 urlpatterns = [
-    path("", workbench.workbench, name="workbench"),
-    path("work/register/", workbench.quick_register, name="workbench-register"),
-    path("work/dispatch/", workbench.bulk_dispatch, name="workbench-bulk-dispatch"),
-    path("work/requests/<int:pk>/decide/", workbench.decide_request, name="workbench-decide"),
-    path("work/address/", workbench.address_check, name="workbench-address"),
+    path("", include(workbench_urls)),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/otp/", otp.verify, name="otp-verify"),
@@ -31,7 +27,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
-    path("dashboard/", include("kpi.urls")),
+    path("dashboard/", include(workbench_urls.dashboard_urls)),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),

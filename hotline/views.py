@@ -18,17 +18,15 @@ from core.background import BROKER_DOWN_MESSAGE, run_in_background
 from core.errors import DomainError
 from core.excel import xlsx_response
 from core.pages import login_required
-from org.models import Role
+from org.roles import HOTLINE_ROLES
 
 from . import services
 from .models import ImportJob, ImportProfile
 from .tasks import run_import
 
-ALLOWED = (Role.INTAKE, Role.DISPATCHER, Role.ADMIN)
-
 
 def _allowed(request: HttpRequest) -> HttpResponse | None:
-    if request.user.role not in ALLOWED:
+    if request.user.role not in HOTLINE_ROLES:
         return render(request, "403.html", {"message": "只有受理员、派单员和管理员可以导入导出12345工单"}, status=403)
     return None
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from cases import policy
 from cases.models import Case, Source
 from core.errors import PermissionDenied, ValidationFailed
-from org.models import Estate, Role, User
+from org.models import Estate, User
+from org.roles import KPI_ROLES
 
 from .definitions import KPI_BY_CODE, KPIS, LOWER_IS_BETTER
 from .services import monthly_summaries_keep
@@ -31,9 +32,6 @@ GROUPS = {
 
 MAX_PERIOD_DAYS = 366 * 3
 
-
-# The 审计员 reads the audit log and sees no cases (三员分立): no dashboard, no KPI tables either.
-KPI_ROLES = frozenset(Role.values) - {Role.AUDITOR}
 
 
 def check_kpi_reader(user: User) -> None:

@@ -1,3 +1,6 @@
+"""kpi's own pages. The 社区大脑 ("kpi:dashboard", /dashboard/) is composed in workbench/ and mounted with these
+under the same app name by chengyun/urls.py."""
+
 from django.urls import path
 
 from . import views
@@ -5,6 +8,5 @@ from . import views
 app_name = "kpi"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("export.xlsx", views.kpi_export, name="export"),
 ]

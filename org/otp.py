@@ -27,9 +27,9 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from core.pages import login_required
 
-from .models import Role, User
+from .models import User
+from .roles import OTP_ROLES
 
-OTP_ROLES = {Role.ADMIN, Role.LEADER}
 MAX_CODE_FAILURES = 5
 # Paths a half-logged-in user (password given, code not yet) may reach.
 OPEN_PATHS = ("/login/", "/logout/", "/static/", "/healthz")

@@ -89,3 +89,9 @@ def responsibility_for(category: Category, neighbourhood: Neighbourhood | None) 
 
 def active_departments():
     return Department.objects.filter(is_active=True)
+
+
+def address_options() -> list[tuple[str, str]]:
+    """Gazetteer entries for an address field's autocomplete: (value typed, label shown)."""
+    return [(f"{r.road}{r.first}{r.kind}", f"{r.estate.name} · {r.road}{r.first}–{r.last}{r.kind}")
+            for r in AddressRange.objects.select_related("estate").order_by("road", "first")]

@@ -27,10 +27,10 @@ from cases.services import case_anonymise, validate_phone
 from cases.transitions import ANONYMISE_EVENT
 from core import clock
 from core.errors import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
-from org.models import Role, User
+from org.models import User
+from org.roles import PIPL_ROLES
 from org.services import system_user
 
-PIPL_ROLES = frozenset({Role.ADMIN})
 # Closed for good: a merged duplicate is closed with its master's number on it.
 MIN_REASON_LENGTH = 4
 

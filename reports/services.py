@@ -13,14 +13,12 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from core import clock
 from core.errors import PermissionDenied, ValidationFailed
-from org.models import Role, User
+from org.models import User
+from org.roles import REPORT_ROLES
 
 from .document import report_blocks, write_docx, write_pdf
 from .models import Report
 from .selectors import report_figures
-
-# The centre and the leaders: the report is street-wide, so only street-wide roles may generate and download it.
-REPORT_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER, Role.SYSTEM})
 
 
 def _check_role(user: User) -> None:

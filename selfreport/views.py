@@ -7,11 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import CaseRegisterForm
+from cases.forms import CaseRegisterForm, posted_coordinates
 from cases.models import Case
 from cases.policy import mask_public_text
 from cases.transitions import TRANSITIONS
-from cases.workbench import _coordinates
 from core.errors import DomainError
 from core.http import client_ip
 
@@ -38,7 +37,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                latitude, longitude = _coordinates(request.POST)
+                latitude, longitude = posted_coordinates(request.POST)
                 case = services.self_report_submit(
                     phone=data["phone"], code=data["code"], content=data["content"], address=data["address"],
                     name=data["name"], category=data["category"], latitude=latitude, longitude=longitude,

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from core.errors import PermissionDenied
-from org.models import Role
+from org.roles import SENSOR_ROLES
 
 from .models import Reading
 from .services import reading_record
@@ -41,7 +41,7 @@ class ReadingOut(Schema):
 
 @router.post("/readings", response={201: ReadingOut}, summary="上报传感器读数(HTTP)")
 def reading_create(request: HttpRequest, payload: ReadingIn):
-    if request.user.role not in (Role.SYSTEM, Role.ADMIN, Role.DISPATCHER):
+    if request.user.role not in SENSOR_ROLES:
         raise PermissionDenied("只有设备接入账号、派单员或管理员可以上报读数")
     reading = reading_record(point_code=payload.point, value=payload.value, measured_at=payload.at,
                              channel=Reading.Channel.HTTP)

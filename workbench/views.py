@@ -1,8 +1,10 @@
-"""Each role's workbench: the queue its work needs, one click from the action."""
+"""Each role's home page (工作台): the queue its work needs, one click from the action.
+
+Composed from the apps' reads: cases' queues and selectors, dispatch's suggestions, org's gazetteer; the writes
+go through cases' services. The list-page helpers (filters, the refusal page) are the case pages' own, in
+cases/views.py."""
 
 from __future__ import annotations
-
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,23 +13,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import DomainError, ValidationFailed
+from cases import metrics as case_metrics
+from cases import policy, queues, selectors, services
+from cases.forms import CaseRegisterForm, posted_coordinates
+from cases.models import Case, Source, State
+from cases.transitions import TRANSITIONS
+from cases.views import can_register, filters_from_request, refused_page, registered_message
+from core.errors import DomainError
 from core.pages import login_required
-from org.models import AddressRange, Department, Role
-from org.selectors import place_for_address, responsibility_for
-
-from . import policy, queues, selectors, services
-from .forms import CaseRegisterForm
-from .models import Case, Source, State
-from .transitions import TRANSITIONS
+from dispatch.selectors import department_for, suggestion_for_case
+from org.models import Role
+from org.selectors import active_departments, address_options, place_for_address, responsibility_for
 
 PAGE = 20
-
-
-def address_options() -> list[tuple[str, str]]:
-    """Gazetteer entries for the address field's autocomplete: (value typed, label shown)."""
-    return [(f"{r.road}{r.first}{r.kind}", f"{r.estate.name} · {r.road}{r.first}–{r.last}{r.kind}")
-            for r in AddressRange.objects.select_related("estate").order_by("road", "first")]
+# The centre's roles get the dispatch bench; patrollers and 居委 cadres the on-site report and the cases to verify.
+DISPATCH_DESK_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
+PATROL_ROLES = frozenset({Role.GRID, Role.CADRE})
 
 
 def _page(request: HttpRequest, qs, name: str = "page", *, audit: bool = True):
@@ -45,15 +46,11 @@ def _page(request: HttpRequest, qs, name: str = "page", *, audit: bool = True):
 def workbench(request: HttpRequest) -> HttpResponse:
     """The home page: what this role must do now."""
     role = request.user.role
-    if role == Role.DISPATCHER or role == Role.ADMIN:
-        from .views import filters_from_request
-
+    if role in DISPATCH_DESK_ROLES:
         form, filters = filters_from_request(request)
         filters.state, filters.overdue = "", False  # the queue is 待派单 by definition
         waiting = selectors.case_list(request.user, filters).filter(state=State.REGISTERED).order_by("registered_at", "id")
         page = _page(request, waiting)
-        from dispatch.selectors import suggestion_for_case
-
         for case in page:
             # Smart dispatch: category top-3, place, lead (+ co) and duplicates, with the reasons shown.
             case.suggestion = suggestion_for_case(request.user, case)
@@ -66,7 +63,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             item.reason = selectors.request_reason_for(request.user, item)
         return render(request, "workbench/dispatcher.html", {
             "page": page, "form": form, "requests": requests,
-            "departments": Department.objects.filter(is_active=True).order_by("kind", "name")})
+            "departments": active_departments().order_by("kind", "name")})
     if role == Role.HANDLER:
         return render(request, "workbench/handler.html", {"page": _page(request, queues.queue_department(request.user))})
     if role == Role.CALLBACK:
@@ -77,8 +74,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if role == Role.AUDITOR:
         return redirect("audit:log")
     if role == Role.LEADER:
-        return render(request, "workbench/leader.html", {"overview": queues.street_overview(request.user)})
-    if role in (Role.GRID, Role.CADRE):
+        return render(request, "workbench/leader.html", {"overview": case_metrics.street_overview(request.user)})
+    if role in PATROL_ROLES:
         return render(request, "workbench/grid.html", {
             "form": CaseRegisterForm(initial={"source": Source.PATROL if role == Role.GRID else Source.VISIT}),
             "address_options": address_options(),
@@ -101,16 +98,14 @@ def _recent(request: HttpRequest) -> list[Case]:
 @require_POST
 def quick_register(request: HttpRequest) -> HttpResponse:
     """The intake/patrol form of the workbench: the case, then its photos, in one transaction."""
-    from .views import can_register, refused_page, registered_message
-
     if not can_register(request.user):
         return refused_page(request, "您的角色不能登记工单。", transition=TRANSITIONS["register"])
     form = CaseRegisterForm(request.POST)
-    template = "workbench/grid.html" if request.user.role in (Role.GRID, Role.CADRE) else "workbench/intake.html"
+    template = "workbench/grid.html" if request.user.role in PATROL_ROLES else "workbench/intake.html"
     if form.is_valid():
         try:
             with transaction.atomic():
-                latitude, longitude = _coordinates(request.POST)
+                latitude, longitude = posted_coordinates(request.POST)
                 case = services.case_register(actor=request.user, latitude=latitude, longitude=longitude,
                                               idempotency_key=form.idempotency_key, **form.cleaned_data)
                 if not getattr(case, "idempotent_replay", False):  # a repeated submit does not attach twice
@@ -127,19 +122,6 @@ def quick_register(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=422)
 
 
-def _coordinates(post) -> tuple[Decimal | None, Decimal | None]:
-    raw = (post.get("latitude", "").strip(), post.get("longitude", "").strip())
-    if not all(raw):
-        return None, None
-    try:
-        latitude, longitude = (Decimal(v).quantize(Decimal("0.000001")) for v in raw)
-    except InvalidOperation:
-        raise ValidationFailed("定位坐标格式不正确", details={"field": "latitude"}) from None
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValidationFailed("定位坐标超出范围", details={"field": "latitude"})
-    return latitude, longitude
-
-
 @login_required
 @require_POST
 def bulk_dispatch(request: HttpRequest) -> HttpResponse:
@@ -153,22 +135,18 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     for case in queues.queue_to_dispatch(request.user).filter(pk__in=ids):
         category = None
         if target == "suggestion":
-            from dispatch.selectors import suggestion_for_case
-
             suggestion = suggestion_for_case(request.user, case, with_duplicates=False)
             category = case.category or (suggestion.category.category if suggestion.category else None)
             guess = suggestion.department
             lead, co = (guess.lead, guess.co) if guess else (None, [])
             if case.category and suggestion.category and case.category != suggestion.category.category:
-                from dispatch.selectors import department_for
-
                 guess = department_for(case.category, suggestion.place, suggestion.version)
                 lead, co = (guess.lead, guess.co) if guess else (None, [])
         elif target == "matrix":
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             lead, co = (rule.lead_department, list(rule.co_departments.all())) if rule else (None, [])
         else:
-            lead, co = Department.objects.filter(pk=target or 0, is_active=True).first(), []
+            lead, co = active_departments().filter(pk=target or 0).first(), []
         try:
             services.case_dispatch(actor=request.user, case=case, lead_department=lead, co_departments=co,
                                    category=category)

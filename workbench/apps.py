@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WorkbenchConfig(AppConfig):
+    """The composition layer for pages: role home pages, the 社区大脑 and the navigation. No models."""
+
+    name = "workbench"
+    verbose_name = "工作台"

@@ -1,0 +1,16 @@
+"""What every page's header shows the signed-in user: the navigation links and the unread notifications badge."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from notifications.selectors import unread_count
+
+from .navigation import links_for
+
+
+def header(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "unread_notifications": 0}
+    return {"nav_links": links_for(user), "unread_notifications": unread_count(user)}

@@ -1,0 +1,56 @@
+"""The main navigation: one declaration of the links, the pages they open and the roles that see them.
+
+templates/base.html renders `nav_links` (workbench/context_processors.py), so the template holds no role names.
+Each entry's roles are the shared groups the page itself checks (org/roles.py, the transition table), and
+workbench/tests/test_navigation.py compares every role's links with chengyun/access_policy.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from cases.transitions import TRANSITIONS
+from org.models import Role, User
+from org.roles import AUDIT_ROLES, HOTLINE_ROLES, KPI_ROLES, OTP_ROLES, PIPL_ROLES, REPORT_ROLES
+
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: frozenset[str] = EVERYONE
+    # The admin site lets staff accounts in whatever their role: the link follows the staff flag, as the site does.
+    staff_only: bool = False
+
+    def shown_to(self, user: User) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.role in self.roles and (user.is_staff or not self.staff_only)
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("工作台", "workbench"),
+    NavEntry("工单", "cases:list"),
+    NavEntry("社区大脑", "kpi:dashboard", KPI_ROLES),
+    NavEntry("情况分析", "reports:archive", REPORT_ROLES),
+    NavEntry("登记工单", "cases:new", frozenset(TRANSITIONS["register"].roles)),
+    NavEntry("12345导入", "hotline:import", HOTLINE_ROLES),
+    NavEntry("个人信息申请", "privacy:citizen", PIPL_ROLES),
+    NavEntry("审计日志", "audit:log", AUDIT_ROLES),
+    NavEntry("接口文档", "api:openapi-view"),
+    NavEntry("管理后台", "admin:index", staff_only=True),
+    NavEntry("两步验证", "otp-setup", OTP_ROLES),
+)
+
+
+def entries_for(user: User) -> list[NavEntry]:
+    return [entry for entry in NAVIGATION if entry.shown_to(user)]
+
+
+def links_for(user: User) -> list[tuple[str, str]]:
+    """(label, URL) of the links the user's navigation shows, in order."""
+    return [(entry.label, reverse(entry.url_name)) for entry in entries_for(user)]
