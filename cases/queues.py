@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core import clock
+from org.addresses import normalise_address, up_to_lane
 from org.models import User
-from org.selectors import normalise_address
 
 from . import policy
 from .models import OPEN_STATES, Case, CaseEvent, Request, Satisfaction, State
@@ -83,8 +82,7 @@ def street_overview(user: User) -> dict:
 def possible_duplicates(user: User, address: str, *, days: int = 30) -> QuerySet[Case]:
     """Cases at the same address (same 弄/号, ignoring the room) in the last `days` days, for the intake form."""
     text = normalise_address(address)
-    match = re.match(r"^(.*?\d+\s*[弄号])", text)
-    key = match.group(1) if match else text
+    key = up_to_lane(text) or text
     if len(key) < 4:
         return Case.objects.none()
     since = clock.now() - timedelta(days=days)
