@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core.errors import PermissionDenied
+from org.addresses import HOUSE_NUMBER
 from org.models import Role, User
 
 from .models import Assignment, Case
@@ -123,7 +124,6 @@ _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[2-9]\d{6,7}(?!\d)")
 # 18-digit 身份证 (the last character may be X): the region code (6) and the last four stay, the birth date goes.
 _ID_CARD_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_HOUSE_NUMBER_IN_TEXT = re.compile(r"\d+(?=\s*(?:弄|衖|号|室|栋|幢|楼|单元))")
 
 
 def mask_text(text: str, *, citizen_name: str = "", citizen_phone: str = "") -> str:
@@ -138,7 +138,7 @@ def mask_text(text: str, *, citizen_name: str = "", citizen_phone: str = "") -> 
     text = _ID_CARD_IN_TEXT.sub(lambda m: f"{m.group(1)}********{m.group(2)[-4:]}", text)
     text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
     text = _LANDLINE_IN_TEXT.sub("****", text)
-    text = _HOUSE_NUMBER_IN_TEXT.sub(lambda m: "x" * min(len(m.group()), 2), text)
+    text = HOUSE_NUMBER.sub(lambda m: "x" * min(len(m.group()), 2), text)
     if len(citizen_name) >= 2:
         text = text.replace(citizen_name, mask_name(citizen_name))
     return text

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 
 from core import clock
+from org.addresses import normalise_address, up_to_lane
 from org.models import User
-from org.selectors import normalise_address
 
 from . import policy
 from .models import ASSIGNED_STATES, HANDLED_STATES, Case, Request, State
@@ -51,8 +50,7 @@ def queue_to_verify(user: User) -> QuerySet[Case]:
 def possible_duplicates(user: User, address: str, *, days: int = 30) -> QuerySet[Case]:
     """Cases at the same address (same 弄/号, ignoring the room) in the last `days` days, for the intake form."""
     text = normalise_address(address)
-    match = re.match(r"^(.*?\d+\s*[弄号])", text)
-    key = match.group(1) if match else text
+    key = up_to_lane(text) or text
     if len(key) < 4:
         return Case.objects.none()
     since = clock.now() - timedelta(days=days)

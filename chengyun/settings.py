@@ -204,6 +204,8 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS"
 DISPATCH_AUTO_CONFIDENCE = float(os.environ["DISPATCH_AUTO_CONFIDENCE"]) if os.environ.get("DISPATCH_AUTO_CONFIDENCE") else None
 DISPATCH_DUPLICATE_DAYS = int(os.environ.get("DISPATCH_DUPLICATE_DAYS", "30"))
 DISPATCH_DUPLICATE_THRESHOLD = float(os.environ.get("DISPATCH_DUPLICATE_THRESHOLD", "0.65"))
+# Who reads the audit log (三员分立): role values of org.models.Role, as strings because audit imports nothing of org.
+AUDIT_READER_ROLES = frozenset({"auditor"})
 # Outbound channels for notifications (SMS, WeChat Work…): dotted paths of classes with send(notification).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LogSms")
 NOTIFICATION_CHANNELS = [c for c in os.environ.get("NOTIFICATION_CHANNELS", "notifications.channels.LogChannel").split(",") if c]

@@ -1,4 +1,5 @@
-"""How well duplicate detection works on the street's own history, to choose DISPATCH_DUPLICATE_THRESHOLD.
+"""How well smart dispatch works: duplicate detection on the street's own history (to choose
+DISPATCH_DUPLICATE_THRESHOLD) and how often dispatchers followed the suggestions.
 
 Every case merged into a master (重复件) is a positive pair; every other case at the same or a neighbouring
 小区 that was still open when the case came in, within the window, is a negative pair. For each threshold
@@ -8,19 +9,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from cases.models import Case
+from core import clock
 
-from .selectors import (
-    active_classifier,
-    address_key,
-    duplicate_score,
-    neighbouring_estates,
-    org_snapshot,
-    place_for,
-    text_similarity,
-)
+from .duplicates import address_key, duplicate_score, neighbouring_estates, text_similarity
+from .models import DispatchOutcome
+from .places import place_for
+from .snapshot import active_classifier, org_snapshot
 
 THRESHOLDS = [round(0.05 * n, 2) for n in range(4, 20)]
 
@@ -68,3 +65,15 @@ def duplicates_evaluate(*, days: int = 30, limit: int | None = None) -> dict:
                      "f1": round(f1, 3), "offered": len(hits)})
     best = max(rows, key=lambda r: (r["f1"], -r["threshold"])) if rows else None
     return {"pairs": len(pairs), "duplicates": positives, "days": days, "by_threshold": rows, "best": best}
+
+
+def outcome_summary(*, days: int = 30) -> dict:
+    """How often dispatchers followed the suggestion in the last `days` days (派单 with a classifier in use)."""
+    rows = DispatchOutcome.objects.filter(at__gte=clock.now() - timedelta(days=days)).aggregate(
+        dispatched=Count("id"), category_overridden=Count("id", filter=Q(category_overridden=True)),
+        department_overridden=Count("id", filter=Q(department_overridden=True)),
+        automatic=Count("id", filter=Q(automatic=True)))
+    total = rows["dispatched"]
+    rows["category_accepted_rate"] = round(1 - rows["category_overridden"] / total, 3) if total else None
+    rows["department_accepted_rate"] = round(1 - rows["department_overridden"] / total, 3) if total else None
+    return {"days": days, **rows}

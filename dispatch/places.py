@@ -1,13 +1,21 @@
-"""Address → place for suggestions: spelling variants of Shanghai addresses tried against the gazetteer,
-then coordinates → 网格 by polygon. An address nobody can place is reported as unknown, never guessed."""
+"""The place part of a suggestion: the case's own place, else spelling variants of Shanghai addresses tried
+against the gazetteer and the landmarks, then coordinates → 网格 by polygon. An address nobody can place is
+reported as unknown, never guessed."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from org.addresses import ROAD_NUMBER, normalise_address
 from org.models import Estate, Grid, Neighbourhood
-from org.selectors import Gazetteer, normalise_address
+from org.selectors import Gazetteer
+
+from .snapshot import org_snapshot
+
+if TYPE_CHECKING:
+    from cases.models import Case
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[弄号衖室栋幢])")
@@ -100,3 +108,34 @@ def grid_for_point(grids: list[Grid], latitude: float, longitude: float) -> Grid
         if grid.polygon and point_in_polygon(float(longitude), float(latitude), grid.polygon):
             return grid
     return None
+
+
+def place_for(address: str = "", latitude=None, longitude=None, *, case: Case | None = None) -> PlaceMatch:
+    """The case's own place when registration found one, else the address variants, else the coordinates."""
+    snapshot = org_snapshot()
+    if case is not None and case.neighbourhood_id:
+        grid = next((g for g in snapshot.grids if g.pk == case.grid_id), None)
+        estate = snapshot.estates.get(case.estate_id)
+        return PlaceMatch(estate, snapshot.neighbourhoods.get(case.neighbourhood_id), grid,
+                          lane_of(case.address) or (estate.name if estate else ""), "case")
+    if address and address.strip():
+        place = place_from_address(snapshot.gazetteer, address)
+        if place.known:
+            return place
+        text = address_variants(address)[0]
+        for name, landmark in snapshot.landmarks:
+            if name in text:
+                return PlaceMatch(landmark.estate, landmark.neighbourhood, landmark.grid or (
+                    landmark.estate.grid if landmark.estate else None), name, "landmark")
+    if latitude is not None and longitude is not None:
+        grid = grid_for_point(snapshot.grids, float(latitude), float(longitude))
+        if grid is not None:
+            return PlaceMatch(None, grid.neighbourhood, grid, f"{float(latitude):.5f},{float(longitude):.5f}",
+                              "coordinates")
+    return UNKNOWN
+
+
+def lane_of(address: str) -> str:
+    """愚园路128弄3号501室 → 愚园路128弄: the place without the house and room."""
+    match = ROAD_NUMBER.search(address_variants(address)[0]) if address else None
+    return match.group(0) if match else ""

@@ -23,7 +23,7 @@ from core import clock
 from core.errors import DomainError, ValidationFailed
 from org.models import Category
 
-from . import selectors
+from . import selectors, snapshot
 from .models import ClassifierVersion, DispatchOutcome
 from .pipeline import build_pipeline
 
@@ -151,7 +151,7 @@ def classifier_train(*, holdout: float = 0.2, seed: int = 2026) -> ClassifierVer
             metrics=metrics, department_history=department_history(), train_seconds=round(train_seconds, 3),
             model=buffer.getvalue(),
         )
-    selectors.reset_caches()
+    snapshot.reset_caches()
     return version
 
 

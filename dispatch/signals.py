@@ -34,7 +34,7 @@ def on_case_event(sender, instance: CaseEvent, created: bool, **kwargs) -> None:
 
 
 def _forget(sender, **kwargs) -> None:
-    from .selectors import reset_caches
+    from .snapshot import reset_caches
 
     reset_caches(keep_classifier=True)
 

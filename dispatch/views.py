@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.pages import login_required
+from core.errors import PermissionDenied
+from core.pages import FORBIDDEN, login_required
 
 from .api import SUGGESTION_ROLES
 from .selectors import suggestion_for_text
@@ -17,7 +17,7 @@ from .selectors import suggestion_for_text
 @require_GET
 def suggest_panel(request: HttpRequest) -> HttpResponse:
     if request.user.role not in SUGGESTION_ROLES:
-        raise PermissionDenied
+        raise PermissionDenied(FORBIDDEN)  # the words the 403 page showed for Django's bare one
     content = request.GET.get("content", "")[:5000]
     address = request.GET.get("address", "")[:200]
     suggestion = None

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from org.admin import AuditedAdmin
+from audit.adminlib import AuditedAdmin
 
 from .models import ApiKey, ServiceAttribute, UnpublishedCategory
 from .services import open311_key_create

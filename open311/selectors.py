@@ -10,13 +10,13 @@ The mapping is in the README ("Open311 (GeoReport v2): what the public feed publ
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Max, QuerySet
 
 from cases.models import OPEN_STATES, Case, State
+from org.addresses import before_first_number
 from org.models import Category
 
 from .models import ServiceAttribute, Submission
@@ -75,7 +75,7 @@ def public_address(case: Case) -> str:
 
     address = (case.address or "").strip()
     # What comes before the first number: the road (or a landmark); lane, house and room numbers stay behind.
-    place = re.split(r"[\d０-９一二三四五六七八九十百零〇]+\s*(?:弄|衖|号|號|支弄|室|栋|幢|楼|单元)|\d", address, maxsplit=1)[0].strip()
+    place = before_first_number(address).strip()
     if case.estate_id and case.estate.name not in place:
         place = f"{place}({case.estate.name})" if place else case.estate.name
     return mask_public_text(place, citizen_name=case.citizen_name)

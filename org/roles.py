@@ -20,7 +20,7 @@ SENSOR_ROLES = frozenset({Role.SYSTEM, Role.ADMIN, Role.DISPATCHER})
 # The monthly 情况分析 is street-wide: the centre and the leaders (and the scheduler's system account).
 REPORT_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER, Role.SYSTEM})
 # 三员分立 (MLPS 2.0): the administrator configures, the auditor reads the trail of everyone, the administrator's too.
-AUDIT_ROLES = frozenset({Role.AUDITOR})
+AUDIT_ROLES = frozenset({Role.AUDITOR})  # = settings.AUDIT_READER_ROLES, which audit reads (audit sits below org)
 # A citizen's PIPL requests (export, erase) are handled by the administrator.
 PIPL_ROLES = frozenset({Role.ADMIN})
 # The 审计员 reads the audit log and sees no cases (三员分立): no dashboard, no KPI tables either.

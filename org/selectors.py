@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
+from .addresses import ROAD_NUMBER, normalise_address
 from .models import AddressRange, Category, Department, Estate, Grid, Neighbourhood, ResponsibilityRule
 
-# 衖 is the old form of 弄 still seen in hotline texts.
-_NUMBER_RE = re.compile(r"(?P<road>[\u4e00-\u9fff]{1,12}?(?:路|街|道|大道|里|坊|巷))\s*(?P<num>\d+)\s*(?P<kind>弄|衖|号)")
+__all__ = ["Gazetteer", "Place", "active_departments", "normalise_address", "place_for_address", "responsibility_for"]
 
 
 @dataclass(frozen=True)
@@ -18,12 +16,6 @@ class Place:
     neighbourhood: Neighbourhood | None
     grid: Grid | None
     matched: str
-
-
-def normalise_address(address: str) -> str:
-    """Full-width digits → ASCII, spaces removed, 衖 → 弄."""
-    text = unicodedata.normalize("NFKC", address or "")
-    return re.sub(r"\s+", "", text).replace("衖", "弄")
 
 
 class Gazetteer:
@@ -54,7 +46,7 @@ class Gazetteer:
 
     def _lookup(self, address: str) -> Place | None:
         text = normalise_address(address)
-        for match in _NUMBER_RE.finditer(text):
+        for match in ROAD_NUMBER.finditer(text):
             road, number, kind = match["road"], int(match["num"]), match["kind"]
             # The regex may have taken a prefix (e.g. "上海市静安区愚园路"): try the road's suffixes too.
             for name in [road, *_suffixes(road)]:

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from audit.adminlib import AuditedAdmin
 from audit.models import AuditEntry
-from org.admin import AuditedAdmin
 from org.models import AddressRange, Neighbourhood
 from org.tests.factories import NeighbourhoodFactory
 
