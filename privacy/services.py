@@ -25,6 +25,7 @@ from cases import policy
 from cases.models import Case, CaseEvent, State
 from cases.selectors import PersonalData
 from cases.services import validate_phone
+from cases.signals import case_events_send_on_commit
 from core import clock
 from core.errors import PermissionDenied, ValidationFailed
 from org.models import Role, User
@@ -91,8 +92,10 @@ def _anonymise(case_id: int, *, basis: str, note: str) -> bool:
             content=anonymise_text(case.content, citizen_name=name),
             handling_result=anonymise_text(case.handling_result, citizen_name=name), version=F("version") + 1,
         )
-        CaseEvent(case=case, action=ANONYMISE_EVENT, actor=system_user(), at=clock.now(), from_state=case.state,
-                  to_state=case.state, note=note, payload={"basis": basis}).save(force_insert=True)
+        event = CaseEvent(case=case, action=ANONYMISE_EVENT, actor=system_user(), at=clock.now(), from_state=case.state,
+                          to_state=case.state, note=note, payload={"basis": basis})
+        event.save(force_insert=True)
+        case_events_send_on_commit([event])
     return True
 
 
