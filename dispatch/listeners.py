@@ -16,10 +16,12 @@ logger = logging.getLogger(__name__)
 
 
 def on_case_events(sender, *, events: list[CaseEvent], **kwargs) -> None:
-    from . import services, tasks  # here, not at start-up: they load scikit-learn
-
+    # services and tasks load scikit-learn (seconds): imported only when there is work, so an import run from the
+    # shell with auto-dispatch off never pays for them.
     for event in events:
         if event.action == "dispatch":
+            from . import services
+
             try:
                 with transaction.atomic():
                     services.dispatch_outcome_record(event=event, automatic=event.actor.role == Role.SYSTEM)
@@ -28,10 +30,14 @@ def on_case_events(sender, *, events: list[CaseEvent], **kwargs) -> None:
     if settings.DISPATCH_AUTO_CONFIDENCE is None:
         return
     registered = [event for event in events if event.action == "register"]
+    if not registered:
+        return
+    from . import services, tasks
+
     if len(registered) == 1:
         # One 受理 (a form, the API, a sensor, a public report): at once, as the person who registered it waits.
         services.case_auto_dispatch(case=registered[0].case)
-    elif registered:
+    else:
         # An import batch: thousands of suggestions and 派单 would hold up the import, so a background job does them.
         case_ids = [event.case_id for event in registered]
         if not run_in_background(tasks.auto_dispatch_cases, case_ids):
