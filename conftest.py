@@ -29,6 +29,15 @@ settings.HOTLINE_IMPORT_WRITERS = 1
 
 
 @pytest.fixture(autouse=True)
+def _case_events_at_commit():
+    """Case event listeners run where production commits, not never (the test's transaction hides the commit)."""
+    from cases.testing import case_events_at_commit
+
+    with case_events_at_commit():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache

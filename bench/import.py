@@ -1,5 +1,6 @@
 """12345 import throughput and memory: a generated hotline export through `manage.py import_hotline` into PostgreSQL,
-against a bare COPY of the same file into a plain table in the same database.
+against a bare COPY of the same file into a plain table in the same database (on SQLite, `--database-url
+sqlite:///FILE`: the import alone, no baseline).
 
     python bench/import.py [--rows 200000] [--database-url postgres://postgres@127.0.0.1:5432/chengyun_bench_import]
 
@@ -9,6 +10,7 @@ Targets (issue 7): at least 20,000 rows/s and peak memory under 300 MB. The last
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -41,7 +43,14 @@ def generate(path: Path, rows: int) -> None:
                              f"{rng.choice(TEXTS)}({i})", rng.choice(CATEGORIES), "", "", "投诉"])
 
 
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite:")
+
+
 def recreate_database(url: str) -> None:
+    if is_sqlite(url):
+        Path(urlparse(url).path).unlink(missing_ok=True)
+        return
     import psycopg
 
     name = urlparse(url).path.lstrip("/")
@@ -55,6 +64,8 @@ def server_cpu_seconds(url: str) -> float | None:
     """CPU seconds of the PostgreSQL backends that have exited so far (the postmaster's reaped children), when the
     server runs on this machine; None otherwise. The import's connections exit with it, so the difference across
     the import is the database's share of the work."""
+    if is_sqlite(url):
+        return None
     import psycopg
 
     try:
@@ -100,29 +111,40 @@ def main() -> None:
         server_cpu = None if server_before is None or server_after is None else server_after - server_before
         print(result.stdout.strip().splitlines()[-1])
 
-        import psycopg
+        if is_sqlite(args.database_url):
+            import sqlite3
 
-        with psycopg.connect(args.database_url) as conn:
-            conn.execute("CREATE TABLE bench_copy (" + ", ".join(f"c{i} text" for i in range(len(HEADER))) + ")")
-            started = time.perf_counter()
-            with open(source, encoding="utf-8-sig") as handle, conn.cursor() as cur:
-                with cur.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                    while block := handle.read(1 << 20):
-                        copy.write(block)
-            conn.commit()
-            copy_seconds = time.perf_counter() - started
-            cases = conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
-            events = conn.execute("SELECT count(*) FROM cases_caseevent WHERE action = 'register'").fetchone()[0]
-    import_rate, copy_rate = args.rows / import_seconds, args.rows / copy_seconds
+            copy_seconds = None
+            with contextlib.closing(sqlite3.connect(urlparse(args.database_url).path)) as conn:
+                cases = conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
+                events = conn.execute("SELECT count(*) FROM cases_caseevent WHERE action = 'register'").fetchone()[0]
+        else:
+            import psycopg
+
+            with psycopg.connect(args.database_url) as conn:
+                conn.execute("CREATE TABLE bench_copy (" + ", ".join(f"c{i} text" for i in range(len(HEADER))) + ")")
+                started = time.perf_counter()
+                with open(source, encoding="utf-8-sig") as handle, conn.cursor() as cur:
+                    with cur.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                        while block := handle.read(1 << 20):
+                            copy.write(block)
+                conn.commit()
+                copy_seconds = time.perf_counter() - started
+                cases = conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
+                events = conn.execute("SELECT count(*) FROM cases_caseevent WHERE action = 'register'").fetchone()[0]
+    import_rate = args.rows / import_seconds
+    copy_rate = None if copy_seconds is None else args.rows / copy_seconds
     print(f"import_hotline: {args.rows} rows in {import_seconds:.1f}s = {import_rate:.0f} rows/s, peak {peak_mb:.0f} MB "
           f"({cases} cases, {events} register events)")
-    print(f"COPY into a plain table: {copy_seconds:.2f}s = {copy_rate:.0f} rows/s")
-    print(json.dumps({"bench": "import", "rows": args.rows, "import_rows_per_s": round(import_rate),
-                      "copy_rows_per_s": round(copy_rate), "ratio_copy_over_import": round(copy_rate / import_rate, 1),
+    if copy_rate is not None:
+        print(f"COPY into a plain table: {copy_seconds:.2f}s = {copy_rate:.0f} rows/s")
+    print(json.dumps({"bench": "import", "rows": args.rows, "database": "sqlite" if copy_rate is None else "postgresql",
+                      "import_rows_per_s": round(import_rate),
+                      "copy_rows_per_s": None if copy_rate is None else round(copy_rate),
+                      "ratio_copy_over_import": None if copy_rate is None else round(copy_rate / import_rate, 1),
                       "peak_memory_mb": round(peak_mb), "import_client_cpu_s": round(import_cpu, 1),
                       "import_server_cpu_s": None if server_cpu is None else round(server_cpu, 1),
                       "load_1m_at_start": round(load_1m, 1), "target_rows_per_s": 20000, "target_peak_mb": 300}))
-
 
 if __name__ == "__main__":
     main()

@@ -200,6 +200,13 @@ CELERY_BEAT_SCHEDULE = {
 # Days after 结案 that a case keeps its 诉求人's name, phone and house number; then the retention job
 # anonymises them (README "Personal data").
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
+# Who hears of case progress (cases/signals.py, README "One event contract"): each is called after commit with the
+# CaseEvent rows a transaction recorded, a single change's or a whole import batch's. The one list of listeners.
+CASE_EVENT_LISTENERS = [
+    "dispatch.listeners.on_case_events",  # 派单 outcome against the suggestion; auto-dispatch of new cases
+    "kpi.listeners.on_case_events",  # drop the kept monthly aggregates of the cases' months
+    "notifications.listeners.on_case_events",  # who is told (新派单, 督办, 超时, requests)
+]
 # Smart dispatch (app dispatch): auto-dispatch is off unless a confidence level is set (e.g. 0.95).
 DISPATCH_AUTO_CONFIDENCE = float(os.environ["DISPATCH_AUTO_CONFIDENCE"]) if os.environ.get("DISPATCH_AUTO_CONFIDENCE") else None
 DISPATCH_DUPLICATE_DAYS = int(os.environ.get("DISPATCH_DUPLICATE_DAYS", "30"))

@@ -33,41 +33,62 @@ def _deadline_text(case: Case) -> str:
     return f",办结期限 {timezone.localtime(case.handle_deadline):%m-%d %H:%M}" if case.handle_deadline else ""
 
 
+# The case actions that tell someone, and what kind of notice each is: the only list of action names here, checked
+# against the lifecycle table (cases.transitions.TRANSITIONS) by notifications/tests/test_event_contract.py.
+KIND_OF_ACTION: dict[str, str] = {
+    "dispatch": K.ASSIGNED,
+    "reopen": K.REOPENED,
+    "urge": K.URGED,
+    "mark_overdue": K.OVERDUE,
+    "request_return": K.REQUEST_PENDING,
+    "request_extension": K.REQUEST_PENDING,
+    "approve_return": K.REQUEST_DECIDED,
+    "reject_return": K.REQUEST_DECIDED,
+    "approve_extension": K.REQUEST_DECIDED,
+    "reject_extension": K.REQUEST_DECIDED,
+}
+
+
 def _recipients(event: CaseEvent) -> tuple[str, QuerySet[User] | list[User], str]:
+    kind = KIND_OF_ACTION.get(event.action, "")
+    if not kind:
+        return "", [], ""
     case = event.case
     subject = f"{case.number} {case.title}"
     action = event.action
-    if action == "dispatch":
-        return K.ASSIGNED, _department_handlers(case, lead_only=False), f"新派单:{subject}{_deadline_text(case)}"
-    if action == "reopen":
-        return K.REOPENED, _department_handlers(case, lead_only=False), f"回访不满意重办:{subject}{_deadline_text(case)}"
-    if action == "urge":
-        return K.URGED, _department_handlers(case, lead_only=True), f"督办:{subject}——{event.note}"
-    if action == "mark_overdue":
-        return K.OVERDUE, _department_handlers(case, lead_only=True), f"已超时:{subject}"
-    if action in ("request_return", "request_extension"):
-        label = "退单" if action == "request_return" else "延期"
+    if kind == K.ASSIGNED:
+        return kind, _department_handlers(case, lead_only=False), f"新派单:{subject}{_deadline_text(case)}"
+    if kind == K.REOPENED:
+        return kind, _department_handlers(case, lead_only=False), f"回访不满意重办:{subject}{_deadline_text(case)}"
+    if kind == K.URGED:
+        return kind, _department_handlers(case, lead_only=True), f"督办:{subject}——{event.note}"
+    if kind == K.OVERDUE:
+        return kind, _department_handlers(case, lead_only=True), f"已超时:{subject}"
+    if kind == K.REQUEST_PENDING:
+        label = "退单" if "return" in action else "延期"
         dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True)
-        return K.REQUEST_PENDING, dispatchers, f"待审核{label}申请:{subject}——{event.note}"
-    if action in ("approve_return", "reject_return", "approve_extension", "reject_extension"):
-        kind = Request.Kind.RETURN if "return" in action else Request.Kind.EXTENSION
-        request = case.requests.filter(kind=kind).exclude(status=Request.Status.PENDING).order_by("-decided_at").first()
-        verdict = "已同意" if action.startswith("approve") else "已驳回"
-        users = [request.requested_by] if request else []
-        return K.REQUEST_DECIDED, users, f"您的{request.get_kind_display() if request else ''}申请{verdict}:{subject}"
-    return "", [], ""
+        return kind, dispatchers, f"待审核{label}申请:{subject}——{event.note}"
+    request_kind = Request.Kind.RETURN if "return" in action else Request.Kind.EXTENSION
+    request = case.requests.filter(kind=request_kind).exclude(status=Request.Status.PENDING).order_by("-decided_at").first()
+    verdict = "已同意" if action.startswith("approve") else "已驳回"
+    users = [request.requested_by] if request else []
+    return kind, users, f"您的{request.get_kind_display() if request else ''}申请{verdict}:{subject}"
 
 
-def notification_create_for_event(*, event: CaseEvent) -> list[Notification]:
-    kind, users, message = _recipients(event)
-    if not kind:
+def notification_create_for_events(*, events: list[CaseEvent]) -> list[Notification]:
+    """The notices these case events call for (see KIND_OF_ACTION), written in one INSERT, sent out after commit.
+    The actor of an event is never told of it."""
+    new = []
+    for event in events:
+        kind, users, message = _recipients(event)
+        new += [Notification(user=user, kind=kind, case=event.case, event=event, message=message[:300],
+                             created_at=event.at)
+                for user in users if user.pk != event.actor_id]
+    if not new:
         return []
-    created = [
-        Notification.objects.create(user=user, kind=kind, case=event.case, event=event, message=message[:300],
-                                    created_at=event.at)
-        for user in users if user.pk != event.actor_id
-    ]
-    transaction.on_commit(lambda: _send(created))
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(new)
+        transaction.on_commit(lambda: _send(created))
     return created
 
 

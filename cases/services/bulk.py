@@ -22,7 +22,7 @@ from django.db.models import Model
 from org.models import User
 
 from ..models import Case, CaseEvent, State
-from ..signals import cases_registered_in_bulk
+from ..signals import case_events_send_on_commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +82,22 @@ def _register_payload(values: dict[str, Any]) -> dict[str, Any]:
 
 def cases_insert(accepted: list[dict[str, Any]], *, actor: User,
                  copy_texts: list[tuple[str, str]] | None = None) -> list[Registered]:
-    """Inserts validated new cases (each with its "number") and their register events. On PostgreSQL
-    `copy_texts` may carry each row's `copy_text` built beforehand (an import builds them in its reading thread)."""
+    """Inserts validated new cases (each with its "number") and their register events, and has the events sent to
+    the case event listeners after commit. On PostgreSQL `copy_texts` may carry each row's `copy_text` built
+    beforehand (an import builds them in its reading thread)."""
     if connection.vendor == "postgresql":
         texts = copy_texts if copy_texts is not None else [copy_text(values, actor) for values in accepted]
-        _copy(accepted, texts)
+        events = _copy(accepted, texts, actor)
     else:
         cases = Case.objects.bulk_create([Case(**values) for values in accepted])
         ids = [case.pk for case in cases]
-        CaseEvent.objects.bulk_create([
+        events = CaseEvent.objects.bulk_create([
             CaseEvent(case_id=pk, action="register", actor=actor, at=values["registered_at"], from_state="",
                       to_state=State.REGISTERED, payload=_register_payload(values))
             for pk, values in zip(ids, accepted, strict=True)])
         for pk, values in zip(ids, accepted, strict=True):
             values["id"] = pk
-    cases_registered_in_bulk.send(sender=Case, registered_at=[values["registered_at"] for values in accepted])
+    case_events_send_on_commit(events)
     return [Registered(values["id"], values["number"], values["hotline_number"], _pk(values["neighbourhood"]))
             for values in accepted]
 
@@ -183,19 +184,26 @@ def _payload_text(source: str, place_found: bool) -> str:
                             ensure_ascii=False))
 
 
-def _copy(accepted: list[dict[str, Any]], texts: list[tuple[str, str]]) -> None:
-    """Ids reserved from the sequence, then one COPY of the cases and one of their events."""
-    table = Case._meta.db_table
+def _copy(accepted: list[dict[str, Any]], texts: list[tuple[str, str]], actor: User) -> list[CaseEvent]:
+    """Ids of the cases and of their events reserved from the sequences, then one COPY of the cases and one of their
+    events; returns the events as rows read back would be (without a query: everything is known here)."""
+    table, events_table = Case._meta.db_table, CaseEvent._meta.db_table
     names = ", ".join(["id", "number", *(f'"{Case._meta.get_field(name).column}"' for name, _, _ in _tail_columns())])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')), "
+                       f"nextval(pg_get_serial_sequence('{events_table}', 'id')) FROM generate_series(1, %s)",
                        [len(accepted)])
-        ids = [row[0] for row in cursor.fetchall()]
-        for pk, values in zip(ids, accepted, strict=True):
+        ids = cursor.fetchall()
+        for (pk, _), values in zip(ids, accepted, strict=True):
             values["id"] = pk
         with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             copy.write("".join([f"{pk}\t{_text(values['number'])}\t{case}"
-                                for pk, values, (case, _) in zip(ids, accepted, texts, strict=True)]))
-        with cursor.cursor.copy(f'COPY "{CaseEvent._meta.db_table}" '
-                                '(case_id, action, actor_id, "at", from_state, to_state, note, payload) FROM STDIN') as copy:
-            copy.write("".join([f"{pk}\t{event}" for pk, (_, event) in zip(ids, texts, strict=True)]))
+                                for (pk, _), values, (case, _) in zip(ids, accepted, texts, strict=True)]))
+        with cursor.cursor.copy(f'COPY "{events_table}" '
+                                '(id, case_id, action, actor_id, "at", from_state, to_state, note, payload) FROM STDIN') as copy:
+            copy.write("".join([f"{event_pk}\t{pk}\t{event}" for (pk, event_pk), (_, event) in zip(ids, texts, strict=True)]))
+    # Positional, in the model's field order (the COPY's), as from_db builds fetched rows: a fraction of keyword
+    # __init__'s cost. cases/tests/test_case_events_signal.py compares them with the rows read back.
+    return [CaseEvent.from_db(connection.alias, None, (event_pk, pk, "register", actor.pk, values["registered_at"],
+                                                       "", State.REGISTERED, "", _register_payload(values)))
+            for (pk, event_pk), values in zip(ids, accepted, strict=True)]

@@ -22,6 +22,7 @@ from ..models import (
     CaseEvent,
     State,
 )
+from ..signals import case_events_send_on_commit
 from ..transitions import TRANSITIONS, CaseFacts, Transition
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def perform(
             note=note,
             payload=payload or {},
         )
+        case_events_send_on_commit([event])  # heard by the CASE_EVENT_LISTENERS once this transaction commits
     refresh_from(case, locked)
     return event
 

@@ -24,6 +24,7 @@ from ..models import (
     State,
     Urgency,
 )
+from ..signals import case_events_send_on_commit
 from ..transitions import TRANSITIONS, require_fields
 from . import bulk
 from .engine import check_actor
@@ -131,7 +132,9 @@ def case_register(*, actor: User, idempotency_key: str | None = None, **fields: 
             case.save(force_insert=True)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
-            _register_event(case, actor).save(force_insert=True)
+            event = _register_event(case, actor)
+            event.save(force_insert=True)
+            case_events_send_on_commit([event])
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its case.
         existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
