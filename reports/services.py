@@ -31,7 +31,7 @@ def _check_role(user: User) -> None:
 
 
 def report_request(*, actor: User, month: date) -> Report:
-    """Queue a report for `month` (a new archived version each time); the caller starts generation after commit."""
+    """Queue a report for `month` (a new archived version each time); the caller starts it after commit (report_launch)."""
     _check_role(actor)
     month = month.replace(day=1)
     if month > timezone.localdate(clock.now()).replace(day=1):
