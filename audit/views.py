@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.errors import PermissionDenied
-from core.excel import append_row, xlsx_response
+from core.excel import xlsx_response
 from core.pages import forbidden_page, login_required
 
+from .exports import audit_log_workbook
 from .forms import AuditFilterForm
 from .models import AuditEntry
 from .selectors import audit_entries
@@ -40,8 +38,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     form = AuditFilterForm(request.GET or None)
     try:
         entries = audit_entries(request.user, form.filters())
@@ -51,13 +47,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     if total > EXPORT_LIMIT:
         return HttpResponse(f"筛选结果共 {total} 条,超过单次导出上限 {EXPORT_LIMIT} 条,请缩小时间范围",
                             status=422, content_type="text/plain; charset=utf-8")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("审计日志")
-    append_row(sheet, ["时间", "用户名", "操作", "对象类型", "对象", "IP", "详情"])
-    for entry in entries.iterator(chunk_size=2000):
-        append_row(sheet, [timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.username,
-                      entry.get_action_display(), entry.object_type, entry.object_id, entry.ip or "",
-                      json.dumps(entry.detail, ensure_ascii=False) if entry.detail else ""])
+    workbook = audit_log_workbook(entries)
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="audit_log",
                  detail={"filters": request.GET.dict(), "rows": total})
     return xlsx_response(workbook, "audit-log.xlsx")

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -22,7 +21,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from core import clock
 from core.errors import DomainError, NotFound, ValidationFailed
-from core.excel import append_row, xlsx_response
+from core.excel import xlsx_response
 from core.pages import forbidden_page, login_required, not_found_page
 from org.models import Role
 from org.selectors import responsibility_for
@@ -30,6 +29,7 @@ from org.selectors import responsibility_for
 from . import advice, policy, selectors, services
 from .actions import ACTIONS
 from .downloads import attachment_response
+from .exports import case_list_workbook
 from .forms import CaseFilterForm, CaseRegisterForm, action_fields, parse_action
 from .models import Case
 from .transitions import TRANSITIONS, Transition
@@ -296,36 +296,13 @@ EXPORT_LIMIT = 50000
 @require_http_methods(["GET"])
 def case_export(request: HttpRequest) -> HttpResponse:
     """The case list as filtered on the page, in Excel; personal data as the role may see it, and audited."""
-    from openpyxl import Workbook
-
     form, filters = filters_from_request(request)
     cases = selectors.case_list(request.user, filters)
     total = cases.count()
     if total > EXPORT_LIMIT:
         return HttpResponse(f"筛选结果共 {total} 件,超过单次导出上限 {EXPORT_LIMIT} 件,请缩小筛选范围",
                             status=422, content_type="text/plain; charset=utf-8")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("工单")
-    append_row(sheet, ["工单编号", "热线工单号", "来源", "标题", "类别", "地址", "居民区", "主办单位", "状态", "受理时间",
-                  "办结期限", "超时", "诉求人", "联系电话", "满意度"])
-    unmasked_cases = policy.personal_data_cases(request.user)
-    unmasked_ids = None if unmasked_cases is None or not unmasked_cases else set(
-        cases.filter(unmasked_cases).values_list("pk", flat=True))
-    any_unmasked = False
-    for case in cases.iterator(chunk_size=2000):
-        # Per row: a handler's department sees personal data only on cases of its active assignments.
-        unmasked = unmasked_cases is not None and (unmasked_ids is None or case.pk in unmasked_ids)
-        any_unmasked |= unmasked
-        person = selectors.masked_personal_data(case) if not unmasked else None
-        append_row(sheet, [
-            case.number, case.hotline_number, case.get_source_display(),
-            case.title if unmasked else person.title, str(case.category or ""),
-            case.address if unmasked else person.address, str(case.neighbourhood or ""), str(case.lead_department or ""),
-            case.get_state_display(), timezone.localtime(case.registered_at).strftime("%Y-%m-%d %H:%M"),
-            timezone.localtime(case.handle_deadline).strftime("%Y-%m-%d %H:%M") if case.handle_deadline else "",
-            "是" if case.is_overdue else "", case.citizen_name if unmasked else person.citizen_name,
-            case.citizen_phone if unmasked else person.citizen_phone, case.get_satisfaction_display() if case.satisfaction else "",
-        ])
+    workbook, any_unmasked = case_list_workbook(request.user, cases)
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="case_list",
                  detail={"filters": request.GET.dict(), "rows": total, "personal_data": any_unmasked})
     return xlsx_response(workbook, "cases.xlsx")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from org.admin import AuditedAdmin
+from audit.adminlib import AuditedAdmin
 
 from .models import ImportJob, ImportProfile
 

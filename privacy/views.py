@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import selectors
 from cases.views import case_detail_context
 from core.errors import DomainError, PermissionDenied
-from core.excel import append_row, xlsx_response
+from core.excel import xlsx_response
 from core.pages import forbidden_page, login_required
 
 from . import services
+from .exports import citizen_data_workbook
 
 
 @login_required
@@ -90,25 +91,7 @@ def citizen_export(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = "attachment; filename=personal-data.json"
         return response
-    return xlsx_response(_workbook(export), "personal-data.xlsx")
-
-
-def _workbook(export: services.CitizenExport):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("工单")
-    append_row(sheet, ["工单编号", "受理时间", "来源", "类别", "标题", "诉求内容", "地址", "诉求人", "联系电话", "状态",
-                  "办结情况", "满意度", "结案时间"])
-    events = workbook.create_sheet("处理过程")
-    append_row(events, ["工单编号", "时间", "操作", "说明"])
-    for case in export.cases:
-        append_row(sheet, [case[k] for k in ("number", "registered_at", "source", "category", "title", "content", "address",
-                                        "citizen_name", "citizen_phone", "state", "handling_result", "satisfaction",
-                                        "closed_at")])
-        for event in case["events"]:
-            append_row(events, [case["number"], event["at"], event["action"], event["note"]])
-    return workbook
+    return xlsx_response(citizen_data_workbook(export), "personal-data.xlsx")
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The figures of the monthly 情况分析: every number in the report comes from here (database aggregates via kpi)."""
+"""The archive of monthly 情况分析 reports (who may see them) and the figures of a report: every number in it comes
+from here (database aggregates via kpi)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,33 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from cases import policy
 from cases.models import Case, CaseEvent, Satisfaction
 from core.errors import ValidationFailed
+from core.pages import get_in_scope_or_404
 from kpi import selectors as kpi
+from org.models import User
+from org.roles import REPORT_ROLES
 from org.services import system_user
 
+from .models import Report
+
 APPENDIX_LIMIT = 5000
+# The centre and the leaders: the report is street-wide, so only street-wide roles may generate and download it.
+
+
+def report_list(user: User) -> QuerySet[Report]:
+    """The archive: every report for the report roles, none for anyone else."""
+    if user.role not in REPORT_ROLES:
+        return Report.objects.none()
+    return Report.objects.select_related("requested_by")
+
+
+def report_get(user: User, pk: int) -> Report:
+    """The report, or NotFound (a 404 page) when it does not exist or the user may not see it."""
+    return get_in_scope_or_404(report_list(user), "报告不存在", pk=pk)
 
 
 def parse_month(text: str) -> date:

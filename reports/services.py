@@ -1,4 +1,5 @@
-"""Monthly 情况分析: request a report (archived), generate its Word and PDF files with progress."""
+"""Monthly 情况分析: request a report (archived), start or retry its generation in the background, generate its Word
+and PDF files with progress, hand them out."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from core import clock
+from core.background import BROKER_DOWN_MESSAGE, run_in_background
 from core.errors import PermissionDenied, ValidationFailed
 from org.models import User
-from org.roles import REPORT_ROLES
 
+# The module, not its task: reports.tasks imports these services (either may be imported first).
+from . import tasks
 from .document import report_blocks, write_docx, write_pdf
 from .models import Report
-from .selectors import report_figures
+from .selectors import REPORT_ROLES, report_figures
 
 
 def _check_role(user: User) -> None:
@@ -27,7 +31,7 @@ def _check_role(user: User) -> None:
 
 
 def report_request(*, actor: User, month: date) -> Report:
-    """Queue a report for `month` (a new archived version each time); the caller starts generation after commit."""
+    """Queue a report for `month` (a new archived version each time); the caller starts it after commit (report_launch)."""
     _check_role(actor)
     month = month.replace(day=1)
     if month > timezone.localdate(clock.now()).replace(day=1):
@@ -38,6 +42,29 @@ def report_request(*, actor: User, month: date) -> Report:
     audit_record(action=AuditEntry.Action.EXPORT, actor=actor, object_type="report", object_id=report.pk,
                  detail={"month": month.strftime("%Y-%m")})
     return report
+
+
+def report_retry(*, actor: User, report: Report) -> bool:
+    """Generate a report again after commit: failed, or queued/generating with no progress for a while (its worker
+    was killed). False if it is still making progress (two workers on one report)."""
+    _check_role(actor)
+    if not report.can_retry:
+        return False
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, progress=0, stage="排队中", error="",
+                                                   heartbeat_at=clock.now())
+        report_id = report.pk
+        transaction.on_commit(lambda: report_launch(report_id=report_id))
+    return True
+
+
+def report_launch(*, report_id: int) -> None:
+    """The generation to the worker (or the in-process runner); with the broker down, the report says so instead."""
+    if run_in_background(tasks.generate_report, report_id) is False:
+        # Broker down: the report says so and offers 重新生成, instead of waiting in the queue forever.
+        with transaction.atomic():
+            Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, stage="失败",
+                                                       error=BROKER_DOWN_MESSAGE)
 
 
 def _progress(report: Report, percent: int, stage: str, **fields) -> None:

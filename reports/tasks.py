@@ -1,8 +1,9 @@
 from celery import shared_task
 
-from .services import report_generate
+# The module, looked up when the task runs: reports.services queues this task (either may be imported first).
+from . import services
 
 
 @shared_task(name="reports.tasks.generate_report")
 def generate_report(report_id: int) -> str:
-    return report_generate(report_id).status
+    return services.report_generate(report_id).status

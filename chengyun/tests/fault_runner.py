@@ -1,6 +1,6 @@
 """Run `manage.py ARGS…` with a fault injected, for the fault tests (core/testing.py run_with_fault).
 
-FAULT_PATCH   dotted name of a function to wrap, e.g. hotline.services.case_register_validated
+FAULT_PATCH   dotted name of a function to wrap, e.g. hotline.services.pipeline.case_register_validated
 FAULT_PAUSE   seconds to sleep after each call of it returns (still inside its caller's transaction)
 FAULT_KILL_AT SIGKILL this process right after the Nth call returns (nothing after it runs: no commit, no rename)
 """

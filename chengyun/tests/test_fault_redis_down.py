@@ -92,9 +92,7 @@ def test_hotline_import_cannot_start_then_starts_when_redis_is_back(street, redi
     assert "Redis" in page and "继续导入" in page
 
     # Redis is back (here: the in-process runner): 继续导入 runs it.
-    from hotline import views
-
-    with _inline(views), django_capture_on_commit_callbacks(execute=True):
+    with _inline(hotline_services.jobs), django_capture_on_commit_callbacks(execute=True):
         client.post(f"/hotline/jobs/{job.pk}/start/")
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.created_count == 3
@@ -111,9 +109,9 @@ def test_report_cannot_be_queued_then_is_regenerated(street, redis_down, django_
     page = client.get("/reports/").content.decode()
     assert "Redis" in page and "重新生成" in page
 
-    from reports import views
+    from reports import services as report_services
 
-    with _inline(views), django_capture_on_commit_callbacks(execute=True):
+    with _inline(report_services), django_capture_on_commit_callbacks(execute=True):
         client.post(f"/reports/{report.pk}/retry/")
     report.refresh_from_db()
     assert report.status == Report.Status.DONE

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEntry
 from cases import services as case_services
 from cases.models import Case
-from hotline import views
+from hotline import services
 from hotline.models import ImportJob
 from hotline.services import default_profile
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_preview_start_and_progress(street, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))  # the thread's work, inline
+    monkeypatch.setattr(services.jobs, "run_in_background", lambda task, *args: task(*args))  # the thread's work, inline
     client = Client()
     client.force_login(street.intake)
     content = csv_bytes([hotline_row(0), hotline_row(1, 诉求内容="")])

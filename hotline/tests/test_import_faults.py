@@ -8,8 +8,13 @@ import time
 
 import pytest
 
+from cases.models import Case
+from core.errors import Conflict
 from core.testing import ScratchDatabase, run_with_fault
 from hotline import services
+from hotline.models import ImportJob
+from hotline.reader import read_rows
+from org.selectors import Gazetteer
 
 from .conftest import csv_bytes, hotline_row, upload_job
 
@@ -66,7 +71,7 @@ def assert_all_imported_once(db: ScratchDatabase) -> None:
 def test_sigkill_from_outside_while_batches_commit_then_resume(scratch, export_file, tmp_path):
     # Each batch pauses inside its transaction (cases and events written, not yet committed), so the kill most
     # likely lands in the middle of one; wherever it lands, the checks below must hold.
-    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_validated", FAULT_PAUSE="0.05")
+    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.pipeline.case_register_validated", FAULT_PAUSE="0.05")
     worker = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env, background=True)
     hang_guard = time.monotonic() + 300  # only so a hung worker cannot hang the suite; not a timing assertion
     try:
@@ -98,7 +103,7 @@ def test_sigkill_inside_a_batch_transaction_keeps_nothing_of_that_batch_then_rei
                                                                                       writers):
     # Killed right after the third batch's cases and events were written (COPY on PostgreSQL), before its commit.
     # With two writers the first two batches may or may not have committed by then.
-    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.case_register_validated", FAULT_KILL_AT="3",
+    env = scratch.env(tmp_path, FAULT_PATCH="hotline.services.pipeline.case_register_validated", FAULT_KILL_AT="3",
                       HOTLINE_IMPORT_WRITERS=writers)
     result = run_with_fault(["import_hotline", str(export_file), "--batch", str(BATCH), "--user", "t_intake"], env=env)
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
@@ -122,11 +127,11 @@ def test_a_second_worker_on_the_same_job_stops_instead_of_importing_twice(street
     """A resumed job whose old worker is in fact still alive: the one that finds the batch already committed
     (its ImportBatch row) stops."""
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(6)]))
-    stale = services.ImportJob.objects.get(pk=job.pk)
+    stale = ImportJob.objects.get(pk=job.pk)
     services.import_job_run(job.pk, batch_size=2)  # the "other" worker finished it
-    parser, gazetteer = services.RowParser(stale.profile), services.Gazetteer.load()
-    with pytest.raises(services.Conflict):
-        services._commit_batch(stale, services._BatchPreparer(stale, parser, gazetteer).prepare([(2, {})]))
+    parser, gazetteer = services.RowParser(stale.profile), Gazetteer.load()
+    with pytest.raises(Conflict):
+        services.pipeline.commit_batch(stale, services.pipeline.BatchPreparer(stale, parser, gazetteer).prepare([(2, {})]))
 
 
 @pytest.mark.django_db
@@ -138,21 +143,19 @@ def test_a_job_left_running_by_a_killed_worker_is_resumed_from_the_page(street, 
     from django.test import Client
 
     from core import clock
-    from hotline import views
-
-    monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))
+    monkeypatch.setattr(services.jobs, "run_in_background", lambda task, *args: task(*args))
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(6)]))
-    first_row = services.read_rows(job.file.path)[1].__next__()[1]
-    committed = services._commit_batch(job, services._BatchPreparer(job, services.RowParser(job.profile),
-                                                                    services.Gazetteer.load()).prepare([(2, first_row)]))
-    services._record_batch(job, committed)
-    services.ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=clock.now())
+    first_row = read_rows(job.file.path)[1].__next__()[1]
+    committed = services.pipeline.commit_batch(job, services.pipeline.BatchPreparer(job, services.RowParser(job.profile),
+                                                                    Gazetteer.load()).prepare([(2, first_row)]))
+    services.pipeline.record_batch(job, committed)
+    ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=clock.now())
     client = Client()
     client.force_login(street.intake)
     assert "继续导入" not in client.get(f"/hotline/jobs/{job.pk}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/hotline/jobs/{job.pk}/start/")      # a live worker's job is not started twice
-    assert services.ImportJob.objects.get(pk=job.pk).last_row == 2
+    assert ImportJob.objects.get(pk=job.pk).last_row == 2
 
     with clock.frozen_at(clock.now() + timedelta(seconds=settings.BACKGROUND_STALE_SECONDS + 60)):
         page = client.get(f"/hotline/jobs/{job.pk}/").content.decode()
@@ -160,4 +163,4 @@ def test_a_job_left_running_by_a_killed_worker_is_resumed_from_the_page(street, 
         with django_capture_on_commit_callbacks(execute=True):
             client.post(f"/hotline/jobs/{job.pk}/start/")
     job.refresh_from_db()
-    assert job.status == "done" and job.created_count == 6 and services.Case.objects.count() == 6
+    assert job.status == "done" and job.created_count == 6 and Case.objects.count() == 6

@@ -84,7 +84,7 @@ def _saved(workbook):
 
 def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(street, monkeypatch):
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(7)]))
-    real = services.case_register_validated
+    real = services.pipeline.case_register_validated
     calls = {"n": 0}
 
     def crash_on_second_batch(**kwargs):
@@ -93,11 +93,11 @@ def test_a_crash_keeps_committed_batches_and_a_rerun_resumes_without_duplicates(
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "case_register_validated", crash_on_second_batch)
+    monkeypatch.setattr(services.pipeline, "case_register_validated", crash_on_second_batch)
     job = services.import_job_run(job.pk, batch_size=3)
     assert job.status == ImportJob.Status.FAILED and "worker killed" in job.error
     assert job.last_row == 4 and Case.objects.count() == 3  # rows 2–4 committed, nothing of the failed batch
-    monkeypatch.setattr(services, "case_register_validated", real)
+    monkeypatch.setattr(services.pipeline, "case_register_validated", real)
     job = services.import_job_run(job.pk, batch_size=3)
     assert job.status == ImportJob.Status.DONE and Case.objects.count() == 7 and job.created_count == 7
 
@@ -180,7 +180,7 @@ def test_read_ahead_keeps_order_hands_over_errors_and_stops_when_closed():
     import contextlib
     import threading
 
-    from hotline.services import read_ahead
+    from hotline.services.pipeline import read_ahead
 
     assert list(read_ahead(iter(range(50)), depth=2)) == list(range(50))
 
@@ -230,11 +230,11 @@ def test_interpreter_settings_are_restored_after_imports_even_overlapping_ones()
     import gc
     import sys
 
-    from hotline.services import _import_runtime
+    from hotline.services.pipeline import import_runtime
 
     interval = sys.getswitchinterval()
-    with _import_runtime():
-        with _import_runtime():
+    with import_runtime():
+        with import_runtime():
             assert sys.getswitchinterval() == 0.0005
         assert sys.getswitchinterval() == 0.0005  # the other import still runs
     assert sys.getswitchinterval() == interval and gc.get_freeze_count() == 0

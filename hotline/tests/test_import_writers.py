@@ -24,7 +24,7 @@ def test_a_number_repeated_while_the_earlier_batch_is_still_being_written_makes_
     # Batch 1 (rows of numbers 0 and 1) holds its transaction open until batch 2 (numbers 1 and 2) has written its
     # cases: batch 2 cannot see batch 1's uncommitted case 1, only the import knows it is being written.
     job = upload_job(street, csv_bytes([hotline_row(0), hotline_row(1), hotline_row(1), hotline_row(2)]))
-    real = services.case_register_validated
+    real = services.pipeline.case_register_validated
     second_written = threading.Event()
 
     def register(**kwargs):
@@ -36,7 +36,7 @@ def test_a_number_repeated_while_the_earlier_batch_is_still_being_written_makes_
             second_written.set()
         return result
 
-    monkeypatch.setattr(services, "case_register_validated", register)
+    monkeypatch.setattr(services.pipeline, "case_register_validated", register)
     job = services.import_job_run(job.pk, batch_size=2, writers=2)
     assert job.status == ImportJob.Status.DONE, job.error
     assert sorted(Case.objects.values_list("hotline_number", flat=True)) == [
@@ -58,14 +58,14 @@ def test_two_writers_import_every_row_once_with_numbers_in_one_unbroken_run(stre
 def test_a_failed_batch_fails_the_job_and_the_resume_counts_the_batches_committed_beside_it(street, monkeypatch,
                                                                                            caplog):
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(9)]))
-    real = services.case_register_validated
+    real = services.pipeline.case_register_validated
 
     def register(**kwargs):
         if any(values["hotline_number"] == "2026110000003" for values in kwargs["accepted"]):
             raise RuntimeError("database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "case_register_validated", register)
+    monkeypatch.setattr(services.pipeline, "case_register_validated", register)
     job = services.import_job_run(job.pk, batch_size=3, writers=2)
     assert job.status == ImportJob.Status.FAILED and "database went away" in job.error
     assert "from row 5 was not committed; case numbers JAS-2026-" in caplog.text  # its reserved numbers are logged
@@ -73,7 +73,7 @@ def test_a_failed_batch_fails_the_job_and_the_resume_counts_the_batches_committe
     committed = Case.objects.count()
     assert committed in (3, 6)  # the third batch, written beside the failed one, may have committed
 
-    monkeypatch.setattr(services, "case_register_validated", real)
+    monkeypatch.setattr(services.pipeline, "case_register_validated", real)
     job = services.import_job_run(job.pk, batch_size=50, writers=2)  # the job keeps the batches it was cut into
     assert job.status == ImportJob.Status.DONE
     assert (job.created_count, job.skipped_count, job.last_row) == (9, 0, 10)

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from core import clock
 from core.testing import ScratchDatabase, run_with_fault
 from org.services import system_user
-from reports import services, views
+from reports import services
 from reports.models import Report
 
 
@@ -64,7 +64,7 @@ def test_sigkill_while_writing_leaves_no_half_file_and_a_retry_completes(october
 @pytest.mark.django_db
 def test_a_report_left_running_by_a_killed_worker_is_offered_again_and_regenerated(street, october, monkeypatch,
                                                                                django_capture_on_commit_callbacks):
-    monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))
+    monkeypatch.setattr(services, "run_in_background", lambda task, *args: task(*args))
     report = services.report_request(actor=system_user(), month=date(2026, 10, 1))
     Report.objects.filter(pk=report.pk).update(status="running", progress=75, stage="生成 PDF",
                                                heartbeat_at=clock.now())

@@ -5,7 +5,7 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from core import clock
-from reports import views
+from reports import services
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def inline(monkeypatch):
-    monkeypatch.setattr(views, "run_in_background", lambda task, *args: task(*args))  # the thread's work, inline
+    monkeypatch.setattr(services, "run_in_background", lambda task, *args: task(*args))  # the thread's work, inline
 
 
 def _client(user) -> Client:

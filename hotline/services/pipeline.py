@@ -1,5 +1,7 @@
-"""12345 import and export. Imports run in committed batches: a crash keeps every committed batch, never half a
-row, and a re-run (or a re-import of the same file) skips what is already there: the hotline number is the key."""
+"""The import's batch machinery: rows cut into batches, prepared in a reading thread, committed by writer connections.
+
+A crash keeps every committed batch, never half a row, and a re-run (or a re-import of the same file) skips what is
+already there: the hotline number is the key. The job's status around a run is hotline.services.jobs'."""
 
 from __future__ import annotations
 
@@ -7,236 +9,50 @@ import contextlib
 import contextvars
 import gc
 import logging
-import re
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from queue import Full, Queue
 from typing import Any
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, connections, transaction
-from django.utils import timezone
 
-from cases.models import Case, Source
 from cases.services import case_numbers_reserve, case_register_validated, case_values_bulk
 from cases.services.bulk import copy_text, existing_hotline_numbers, relax_commit_durability
 from core import clock
-from core.errors import Conflict, DomainError, ValidationFailed
-from core.excel import append_row
-from core.text import clean_imported
-from org.models import Category, User
+from core.errors import Conflict, ValidationFailed
 from org.selectors import Gazetteer
 
-from .models import FIELDS, REQUIRED_FIELDS, ImportBatch, ImportJob, ImportProfile, Rejection
-from .reader import count_rows, read_rows
+from ..models import ImportBatch, ImportJob, Rejection
+from ..reader import read_rows
+from .parsing import RowParser
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000  # rows per transaction: one COPY of cases and one of events each
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
-                "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 
 
-DEFAULT_PROFILE_NAME = "12345标准格式"
-
-
-def default_profile() -> ImportProfile:
-    """The shipped layout; recreated if it was deleted, so an import never lacks a profile."""
-    profile = ImportProfile.objects.filter(is_default=True).first()
-    if profile is None:
-        columns = {field: header for field, header in FIELDS.items() if field != "title"}
-        profile, _ = ImportProfile.objects.get_or_create(name=DEFAULT_PROFILE_NAME,
-                                                         defaults={"columns": columns, "is_default": True})
-    return profile
-
-
-def check_header(profile: ImportProfile, header: list[str]) -> None:
-    missing = [FIELDS.get(f, f) + f"(列「{profile.columns.get(f, '')}」)" for f in REQUIRED_FIELDS
-               if profile.columns.get(f) not in header]
-    if missing:
-        raise ValidationFailed(f"文件缺少必需的列:{'、'.join(missing)};文件中的列为:{'、'.join(h for h in header if h)}",
-                               details={"field": "file"})
-
-
-def import_job_create(*, actor: User, upload: UploadedFile, profile: ImportProfile) -> ImportJob:
-    """Stores the upload and checks its header now, so a wrong file is refused before anything runs."""
-    name = Path(upload.name or "import").name
-    if Path(name).suffix.lower() not in (".xlsx", ".csv"):
-        raise ValidationFailed("只支持 .xlsx 和 .csv 文件", details={"field": "file"})
-    job = ImportJob(original_name=name[:200], profile=profile, created_by=actor)
-    job.file.save(f"{clock.now():%Y%m%d%H%M%S}-{name}", upload, save=False)
-    try:
-        header, _ = read_rows(Path(job.file.path))
-        check_header(profile, header)
-    except DomainError:
-        job.file.delete(save=False)
-        raise
-    except Exception:
-        job.file.delete(save=False)
-        raise ValidationFailed("文件无法读取,请确认是 Excel(.xlsx)或 CSV 文件", details={"field": "file"}) from None
-    job.total_rows = count_rows(Path(job.file.path))
-    job.save()
-    return job
-
-
-class RowParser:
-    """One export row → the fields of case_register, or ValidationFailed with the reason in Chinese.
-
-    Touches the database only in __init__ (the categories), so parse() can run in the import's reading thread."""
-
-    def __init__(self, profile: ImportProfile):
-        self.columns = profile.columns
-        self.tz = timezone.get_current_timezone()  # once: the lookup goes through asgiref's Local
-        self.categories: dict[str, Category] = {}
-        for category in Category.objects.filter(parent__isnull=False).select_related("parent"):
-            for key in (category.name, f"{category.parent.name}/{category.name}", f"{category.parent.name}-{category.name}",
-                        f"{category.parent.name}>{category.name}", category.code):
-                self.categories.setdefault(key, category)
-        self._category_texts: dict[str, Category | None] = {}
-
-    def value(self, raw: dict[str, str], field: str) -> str:
-        header = self.columns.get(field)
-        # Control characters are cleaned, not refused: \x0b (a line break inside an Excel cell) becomes "\n".
-        return clean_imported(raw.get(header) or "").strip() if header else ""
-
-    def parse(self, raw: dict[str, str], *, now: datetime | None = None) -> dict[str, Any]:
-        number = self.value(raw, "hotline_number")
-        if not number:
-            raise ValidationFailed("缺少工单编号")
-        if len(number) > 40:
-            raise ValidationFailed("工单编号超过40个字符")
-        content = self.value(raw, "content")
-        if not content:
-            raise ValidationFailed("缺少诉求内容")
-        if len(content) > 5000:
-            raise ValidationFailed("诉求内容超过5000字")
-        called_at = parse_datetime_text(self.value(raw, "called_at"), "来电时间", self.tz)
-        kind = self.value(raw, "kind")
-        title = self.value(raw, "title") or (f"【{kind}】" if kind else "") + "".join(content.split())[:28]
-        fields: dict[str, Any] = {
-            "source": Source.HOTLINE, "hotline_number": number, "content": content, "title": title[:120],
-            "citizen_name": self.value(raw, "citizen_name")[:50], "citizen_phone": self.value(raw, "citizen_phone"),
-            "address": self.value(raw, "address")[:200], "category": self._category(self.value(raw, "category")),
-        }
-        if called_at:
-            fields["registered_at"] = min(called_at, now or clock.now())
-        return fields
-
-    def _category(self, text: str) -> Category | None:
-        # An unknown 诉求分类 is not an error: the dispatcher classifies the case.
-        if not text:
-            return None
-        try:
-            return self._category_texts[text]
-        except KeyError:
-            pass
-        compact = "".join(text.split())
-        category = self.categories.get(compact) or self.categories.get(re.split(r"[/>\-]", compact)[-1])
-        if len(self._category_texts) < 10_000:  # an export has a few hundred distinct texts; stay bounded anyway
-            self._category_texts[text] = category
-        return category
-
-
-def parse_datetime_text(text: str, label: str, tz: tzinfo | None = None) -> datetime | None:
-    if not text:
-        return None
-    tz = tz or timezone.get_current_timezone()
-    if len(text) >= 16 and text[4] == "-" and text[10] == " ":  # the common 2026-10-01 09:00[:00], without strptime
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)  # what make_aware does, minus its checks
-    for pattern in DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        return timezone.make_aware(parsed, tz)
-    raise ValidationFailed(f"{label}格式无法识别:{text}")
-
-
-def import_preview(job: ImportJob, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The first rows as they would be imported, each with its problem if any (nothing is written)."""
-    _, rows = read_rows(Path(job.file.path))
-    parser = RowParser(job.profile)
-    existing_numbers = []
-    preview = []
-    for number, raw in rows:
-        entry = {"row": number, "hotline_number": parser.value(raw, "hotline_number"),
-                 "content": parser.value(raw, "content")[:60], "address": parser.value(raw, "address"),
-                 "category": parser.value(raw, "category"), "problem": ""}
-        try:
-            fields = parser.parse(raw)
-            from cases.services import validate_phone
-
-            validate_phone(fields["citizen_phone"])
-            if fields["category"] is None and entry["category"]:
-                entry["problem"] = "分类未匹配,将由派单员判断"
-        except ValidationFailed as exc:
-            entry["problem"] = exc.message
-        existing_numbers.append(entry["hotline_number"])
-        preview.append(entry)
-        if len(preview) >= limit:
-            break
-    existing = set(Case.objects.filter(hotline_number__in=existing_numbers).values_list("hotline_number", flat=True))
-    for entry in preview:
-        if entry["hotline_number"] in existing and not entry["problem"]:
-            entry["problem"] = "已存在,将跳过"
-    return preview
-
-
-def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE, writers: int | None = None,
-                   progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
-    """Runs (or resumes) an import: the batches not committed yet, each batch one transaction.
+def write_batches(job: ImportJob, *, writers: int, progress: Callable[[ImportJob], None] | None = None) -> None:
+    """The job's batches not committed yet, from its position to the end of the file, each batch one transaction.
 
     A thread reads, parses and checks the rows (pure Python, no database) ahead of the writes; `writers`
-    connections (HOTLINE_IMPORT_WRITERS; one on SQLite) write batches side by side: deduplication, numbering, COPY,
-    the batch's ImportBatch row and the commit. The job's position and counts follow the batches in file order."""
-    job = ImportJob.objects.select_related("profile", "created_by").get(pk=job_id)
-    if job.status == ImportJob.Status.DONE:
-        return job
-    if not job.batch_size:
-        job.batch_size = batch_size
-    writers = 1 if connection.vendor == "sqlite" else max(1, writers or settings.HOTLINE_IMPORT_WRITERS)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=job.started_at or clock.now(),
-                                               error="", heartbeat_at=clock.now(), batch_size=job.batch_size)
-    try:
-        actor = job.created_by
-        if actor.grid_id:
-            actor.grid.neighbourhood  # noqa: B018 — fetched here, so checking rows in the thread needs no query
-        committed = {batch.first_row: batch for batch in job.batches.filter(first_row__gt=job.last_row)}
-        prepare = _BatchPreparer(job, RowParser(job.profile), Gazetteer.load(), committed=committed)
-        _, rows = read_rows(Path(job.file.path))
-        with _import_runtime(), contextlib.closing(read_ahead(prepare.batches(rows, job.batch_size),
-                                                              depth=writers + 1)) as batches:
-            for batch in _write_in_order(job, batches, writers):
-                _record_batch(job, batch)
-                if progress:
-                    progress(job)
-        job.status, job.finished_at = ImportJob.Status.DONE, clock.now()
-        job.total_rows = max(job.total_rows or 0, job.last_row - 1)
-        job.save(update_fields=["status", "finished_at", "total_rows"])
-    except Conflict as exc:
-        # Another worker owns this job (a resume while the first one still ran): it keeps going, this one stops.
-        logger.warning("hotline import %s: %s", job.pk, exc.message)
-        job.refresh_from_db()
-        return job
-    except Exception as exc:
-        logger.exception("hotline import %s failed", job.pk)
-        message = exc.message if isinstance(exc, DomainError) else f"导入中断:{exc}"
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=message[:1000])
-        job.refresh_from_db()
-    if progress:
-        progress(job)
-    return job
+    connections write batches side by side: deduplication, numbering, COPY, the batch's ImportBatch row and the
+    commit. The job's position and counts follow the batches in file order."""
+    actor = job.created_by
+    if actor.grid_id:
+        actor.grid.neighbourhood  # noqa: B018 — fetched here, so checking rows in the thread needs no query
+    committed = {batch.first_row: batch for batch in job.batches.filter(first_row__gt=job.last_row)}
+    prepare = BatchPreparer(job, RowParser(job.profile), Gazetteer.load(), committed=committed)
+    _, rows = read_rows(Path(job.file.path))
+    with import_runtime(), contextlib.closing(read_ahead(prepare.batches(rows, job.batch_size),
+                                                         depth=writers + 1)) as batches:
+        for batch in write_in_order(job, batches, writers):
+            record_batch(job, batch)
+            if progress:
+                progress(job)
 
 
 @dataclass(slots=True)
@@ -260,7 +76,7 @@ class _PreparedBatch:
         return frozenset(candidate.hotline_number for candidate in self.candidates if candidate.values is not None)
 
 
-class _BatchPreparer:
+class BatchPreparer:
     """Rows → prepared batches: parsing and the checks of 受理 (cases.services.case_values_bulk), no database."""
 
     def __init__(self, job: ImportJob, parser: RowParser, gazetteer: Gazetteer,
@@ -317,7 +133,7 @@ _END = object()
 
 
 @contextlib.contextmanager
-def _import_runtime() -> Iterator[None]:
+def import_runtime() -> Iterator[None]:
     """Interpreter settings while an import runs, restored afterwards.
 
     - The objects alive before it (Django, the models, the gazetteer) are kept out of the cyclic collector's full
@@ -394,7 +210,7 @@ def read_ahead(items: Iterator[Any], *, depth: int) -> Iterator[Any]:
         thread.join()
 
 
-def _write_in_order(job: ImportJob, batches: Iterator[_PreparedBatch | ImportBatch],
+def write_in_order(job: ImportJob, batches: Iterator[_PreparedBatch | ImportBatch],
                     writers: int) -> Iterator[ImportBatch]:
     """Each prepared batch committed by one of `writers` connections, up to `writers` at once; their ImportBatch
     rows come back in file order. A hotline number repeated in a later batch while the earlier one is still being
@@ -416,7 +232,7 @@ def _write_in_order(job: ImportJob, batches: Iterator[_PreparedBatch | ImportBat
                     in_flight.append((_done(batch), frozenset()))
                 else:
                     writing = frozenset().union(*(numbers for _, numbers in in_flight))
-                    in_flight.append((pool.submit(_commit_batch, job, batch, writing), batch.creating()))
+                    in_flight.append((pool.submit(commit_batch, job, batch, writing), batch.creating()))
                 while in_flight and (len(in_flight) > writers or in_flight[0][0].done()):
                     yield oldest()
             while in_flight:
@@ -482,7 +298,7 @@ def _run_into(future: Future, function: Callable[..., Any], args: tuple) -> None
         future.set_exception(exc)
 
 
-def _commit_batch(job: ImportJob, batch: _PreparedBatch, writing: frozenset[str] = frozenset()) -> ImportBatch:
+def commit_batch(job: ImportJob, batch: _PreparedBatch, writing: frozenset[str] = frozenset()) -> ImportBatch:
     """One batch: the hotline numbers already imported (or being imported by an earlier batch: `writing`) are
     skipped, the rest numbered and written with the batch's ImportBatch row in one transaction."""
     rejections = list(batch.rejections)
@@ -529,7 +345,7 @@ def _commit_batch(job: ImportJob, batch: _PreparedBatch, writing: frozenset[str]
     return committed
 
 
-def _record_batch(job: ImportJob, batch: ImportBatch) -> None:
+def record_batch(job: ImportJob, batch: ImportBatch) -> None:
     """The job's position and counts after its next batch in file order (committed just now or by an earlier run).
     Written after the batch's own commit: a crash in between leaves the job behind its batches, and the resume
     counts the committed batches it finds instead of writing them again."""
@@ -541,55 +357,3 @@ def _record_batch(job: ImportJob, batch: ImportBatch) -> None:
     with transaction.atomic():
         relax_commit_durability()  # lost in a crash, the position is recounted from the ImportBatch rows
         job.save(update_fields=["last_row", "created_count", "skipped_count", "rejected_count", "heartbeat_at"])
-
-
-def rejections_workbook(job: ImportJob):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("未导入的行")
-    append_row(sheet, ["行号", "工单编号", "原因"])
-    for rejection in job.rejections.iterator():
-        append_row(sheet, [rejection.row_number, rejection.hotline_number, rejection.reason])
-    return workbook
-
-
-EXPORT_HEADER = ["工单编号", "平台工单号", "处置单位", "受理时间", "派单时间", "办结时间", "办结回复", "回访时间",
-                 "满意度", "是否解决", "是否先行联系", "状态"]
-
-
-def export_rows(*, start: date, end: date, actor: User | None = None):
-    """The replies the hotline expects back: cases of source 12345 handled (办结) in [start, end]. The handling result
-    is written as `actor` may read it (masked for the 管理员; None: as the hotline receives it)."""
-    from cases.policy import CaseMasker
-
-    tz = timezone.get_current_timezone()
-    cases = (Case.objects.filter(source=Source.HOTLINE, handled_at__gte=datetime.combine(start, time.min, tz),
-                                 handled_at__lte=datetime.combine(end, time.max, tz))
-             .select_related("lead_department").order_by("handled_at"))
-
-    def fmt(moment):
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
-
-    def yes_no(value):
-        return "" if value is None else ("是" if value else "否")
-
-    for case in cases.iterator():
-        yield [case.hotline_number, case.number, case.lead_department.name if case.lead_department_id else "",
-               fmt(case.registered_at), fmt(case.dispatched_at), fmt(case.handled_at),
-               CaseMasker(actor, case)(case.handling_result) if actor is not None else case.handling_result,
-               fmt(case.called_back_at), case.get_satisfaction_display() if case.satisfaction else "",
-               yes_no(case.solved), yes_no(case.first_contact_confirmed), case.get_state_display()]
-
-
-def export_workbook(*, start: date, end: date, actor: User | None = None):
-    from openpyxl import Workbook
-
-    if end < start:
-        raise ValidationFailed("结束日期不能早于开始日期")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("12345回复")
-    append_row(sheet, EXPORT_HEADER)
-    for row in export_rows(start=start, end=end, actor=actor):
-        append_row(sheet, row)
-    return workbook
