@@ -34,7 +34,6 @@ from .schemas import (
     SuspendIn,
     VerifyIn,
 )
-from .transitions import TRANSITIONS
 
 
 @dataclass(frozen=True)
@@ -198,8 +197,3 @@ ACTIONS: dict[str, Action] = {
         Action("verify", "verify", VerifyIn, run_verify),
     ]
 }
-
-# Rows of the table people act on without a registry entry, and why: 受理 has its own form and endpoint, 上传附件 a
-# file upload; the rest are taken by the system only (sweep, sensors, retention).
-NOT_REGISTERED = frozenset({"register", "attach"}) | frozenset(
-    a for a, tr in TRANSITIONS.items() if tr.roles <= {"system"})

@@ -11,7 +11,7 @@ Scope (which department / 居民区 / 网格 may act on which case) is checked i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -27,10 +27,8 @@ R = Role
 class CaseFacts:
     """What guards may ask about a case beyond its own fields, each looked up once and only when asked."""
 
-    def __init__(self, case: Case, *, pending_kinds: set[str] | None = None):
+    def __init__(self, case: Case):
         self.case = case
-        if pending_kinds is not None:
-            self.__dict__["pending_kinds"] = pending_kinds
 
     @cached_property
     def pending_kinds(self) -> set[str]:
@@ -86,7 +84,7 @@ class Transition:
     co_handler_allowed: bool = False
     guards: tuple[Guard, ...] = ()
     required: tuple[Required, ...] = ()
-    bounds: tuple[Bound, ...] = field(default=())
+    bounds: tuple[Bound, ...] = ()
 
     def target(self, current: str) -> str:
         return self.to or current
@@ -189,10 +187,6 @@ TRANSITIONS: dict[str, Transition] = {
         t(ANONYMISE_EVENT, "个人信息匿名化", FINISHED_STATES, {R.SYSTEM}, None, guards=[NOT_YET_ANONYMISED]),
     ]
 }
-
-# Actions only the system takes (never a button): the sweep, sensors and retention.
-SYSTEM_ONLY = frozenset(a for a, tr in TRANSITIONS.items() if tr.roles == {R.SYSTEM})
-
 
 def transition_for(action: str) -> Transition:
     return TRANSITIONS[action]
