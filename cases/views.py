@@ -218,6 +218,10 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if transition is None or action not in ACTIONS:
         return not_found_page(request, "没有这项操作")
     if action not in allowed:
+        if request.user.role in transition.roles and case.state not in transition.sources:
+            # The case moved on since the page was opened (another tab, a colleague): a conflict, not a refusal.
+            return render(request, "error.html", {"message": _refusal(request.user, case, transition)
+                                                  + "请刷新页面查看最新状态。"}, status=409)
         return refused_page(request, _refusal(request.user, case, transition), transition=transition)
     entry = ACTIONS[action]
     try:

@@ -23,3 +23,10 @@ def frozen_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen.reset(token)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A time typed without a zone (a datetime-local field, an API body) is the street's local time."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment, timezone.get_current_timezone())
+    return moment

@@ -189,7 +189,7 @@ def case_record_first_contact(
     if method not in CONTACT_METHODS:
         raise ValidationFailed("请选择联系方式", details={"field": "method"})
     outcome = require_fields("record_first_contact", outcome=outcome)["outcome"]
-    moment = contacted_at or clock.now()
+    moment = clock.aware(contacted_at) or clock.now()
     if timezone.is_naive(moment):  # a web form's datetime-local has no offset: it is Shanghai time (TIME_ZONE)
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     if moment > clock.now():

@@ -82,3 +82,15 @@ def test_a_co_handler_or_another_department_cannot_record_the_first_contact(stre
     for outsider in (street.co_handler, street.handler_other):
         with refused(PermissionDenied, case):
             services.case_record_first_contact(actor=outsider, case=case, method="phone", outcome="已联系")
+
+
+def test_a_contact_time_without_a_zone_is_the_streets_local_time(street, signed):
+    """A datetime-local field or an API body gives "2026-11-02T11:00" with no zone: it answered 500 (issue 16)."""
+    from datetime import datetime
+
+    with clock.frozen_at(at(2026, 11, 3, 15, 0)):
+        services.case_record_first_contact(actor=street.handler, case=signed, method="visit", outcome="上门沟通",
+                                           contacted_at=datetime(2026, 11, 2, 11, 0))
+    signed.refresh_from_db()
+    assert signed.first_contact_at == at(2026, 11, 2, 11, 0)
+    assert last_event(signed).payload["contacted_at"] == "2026-11-02T11:00:00+08:00"

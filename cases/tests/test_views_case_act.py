@@ -152,7 +152,6 @@ def test_htmx_action_answers_the_detail_panel_with_a_notice(client, street):
 @pytest.mark.parametrize("make,actor,action,needed", [
     ("dispatched_case", "leader", "sign", "处置人"),  # wrong role
     ("dispatched_case", "dispatcher", "sign", "处置人"),
-    ("signed_case", "handler", "sign", "处置人"),  # right role, wrong state
     ("new_case", "intake", "dispatch", "派单员"),
     ("handled_case", "leader", "close", "回访员"),
 ])
@@ -163,6 +162,18 @@ def test_an_action_not_offered_is_refused_with_403_and_changes_nothing(client, s
     response = client.post(f"/cases/{case.pk}/act/{action}/", {"version": case.version, "reason": "x", "note": "x"})
     page = response.content.decode()
     assert response.status_code == 403 and "无权操作" in page and needed in page
+    case.refresh_from_db()
+    assert (case.state, case.version, case.events.count()) == before
+
+
+def test_the_right_role_on_a_case_that_moved_on_gets_a_409_with_the_state(client, street):
+    """签收 from a page opened before a colleague signed: a conflict to refresh, not a refusal of the role."""
+    case = street.signed_case()
+    before = (case.state, case.version, case.events.count())
+    client.force_login(street.handler)
+    response = client.post(f"/cases/{case.pk}/act/sign/", {"version": case.version, "note": "x"})
+    page = response.content.decode()
+    assert response.status_code == 409 and "当前状态为「已签收」" in page and "请刷新页面" in page
     case.refresh_from_db()
     assert (case.state, case.version, case.events.count()) == before
 

@@ -1,0 +1,1 @@
+// brain: see templates/_head.html

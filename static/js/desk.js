@@ -1,0 +1,1 @@
+// desk: see templates/_head.html

@@ -1,0 +1,1 @@
+// field: see templates/_head.html

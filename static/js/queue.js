@@ -1,0 +1,1 @@
+// queue: see templates/_head.html
