@@ -7,91 +7,28 @@ cases/views.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import metrics as case_metrics
-from cases import policy, queues, selectors, services
+from cases import queues, selectors, services
 from cases.forms import CaseRegisterForm, posted_coordinates
-from cases.models import Case, Source, State
 from cases.transitions import TRANSITIONS
-from cases.views import can_register, filters_from_request, refused_page, registered_message
+from cases.views import can_register, refused_page, registered_message
 from core.errors import DomainError
 from core.pages import login_required
 from dispatch.selectors import department_for, suggestion_for_case
-from org.models import Role
 from org.selectors import active_departments, address_options, place_for_address, responsibility_for
 
-PAGE = 20
-# The centre's roles get the dispatch bench; patrollers and 居委 cadres the on-site report and the cases to verify.
-DISPATCH_DESK_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
-PATROL_ROLES = frozenset({Role.GRID, Role.CADRE})
-
-
-def _page(request: HttpRequest, qs, name: str = "page", *, audit: bool = True):
-    page = Paginator(qs, PAGE).get_page(request.GET.get(name))
-    cases = [case for case in getattr(page, "object_list", []) if isinstance(case, Case)]
-    for case in cases:
-        case.deadline_status = selectors.deadline_status(case)
-        case.display_title = selectors.case_title_for(request.user, case)
-    if audit:  # one entry per page view that shows personal data unmasked (see selectors.audit_list_view)
-        selectors.audit_list_view(request.user, request, cases, object_type="workbench_queue")
-    return page
+from . import homes
+from .common import PATROL_ROLES, queue_page, recent_cases
 
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """The home page: what this role must do now."""
-    role = request.user.role
-    if role in DISPATCH_DESK_ROLES:
-        form, filters = filters_from_request(request)
-        filters.state, filters.overdue = "", False  # the queue is 待派单 by definition
-        waiting = selectors.case_list(request.user, filters).filter(state=State.REGISTERED).order_by("registered_at", "id")
-        page = _page(request, waiting)
-        for case in page:
-            # Smart dispatch: category top-3, place, lead (+ co) and duplicates, with the reasons shown.
-            case.suggestion = suggestion_for_case(request.user, case)
-            # The reasons quote the matched address (house number) and the text's weightiest words (the name).
-            case.suggestion_reasons = policy.mask_for(request.user, case, case.suggestion.reasons)
-            rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
-            case.suggested = rule.lead_department if rule else None
-        requests = list(queues.queue_requests(request.user)[:50])
-        for item in requests:  # 退单/延期 reasons often name the citizen: masked for 管理员
-            item.reason = selectors.request_reason_for(request.user, item)
-        return render(request, "workbench/dispatcher.html", {
-            "page": page, "form": form, "requests": requests,
-            "departments": active_departments().order_by("kind", "name")})
-    if role == Role.HANDLER:
-        return render(request, "workbench/handler.html", {"page": _page(request, queues.queue_department(request.user))})
-    if role == Role.CALLBACK:
-        page = _page(request, queues.queue_callback(request.user), audit=False)
-        # The queue shows phones to call: one audit entry for the page of numbers shown.
-        selectors.audit_cases_shown(request.user, request, [c.number for c in page], object_type="callback_queue")
-        return render(request, "workbench/callback.html", {"page": page})
-    if role == Role.AUDITOR:
-        return redirect("audit:log")
-    if role == Role.LEADER:
-        return render(request, "workbench/leader.html", {"overview": case_metrics.street_overview(request.user)})
-    if role in PATROL_ROLES:
-        return render(request, "workbench/grid.html", {
-            "form": CaseRegisterForm(initial={"source": Source.PATROL if role == Role.GRID else Source.VISIT}),
-            "address_options": address_options(),
-            "page": _page(request, queues.queue_to_verify(request.user))})
-    return render(request, "workbench/intake.html", {
-        "form": CaseRegisterForm(initial={"source": Source.HOTLINE}), "address_options": address_options(),
-        "recent": _recent(request)})
-
-
-def _recent(request: HttpRequest) -> list[Case]:
-    """The intake operator's last ten cases, titles as a list shows them (audited once, see audit_list_view)."""
-    recent = list(selectors.case_list(request.user).filter(created_by=request.user)[:10])
-    for case in recent:
-        case.display_title = selectors.case_title_for(request.user, case)
-    selectors.audit_list_view(request.user, request, recent, object_type="workbench_recent")
-    return recent
+    """The home page: what this role must do now. Each desk is its own function, each in its own module."""
+    return homes.home_for(request)
 
 
 @login_required
@@ -116,9 +53,9 @@ def quick_register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, registered_message(case))
             return redirect("workbench")
-    context = {"form": form, "page": _page(request, queues.queue_to_verify(request.user)),
+    context = {"form": form, "page": queue_page(request, queues.queue_to_verify(request.user)),
                "address_options": address_options(),
-               "recent": _recent(request)}
+               "recent": recent_cases(request)}
     return render(request, template, context, status=422)
 
 
