@@ -1,0 +1,1 @@
+// ops: see templates/_head.html
