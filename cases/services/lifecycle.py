@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from core import clock
 from core.errors import ValidationFailed
 from org.models import Category, Department, User
@@ -182,6 +180,10 @@ def case_reject_return(*, actor: User, case: Case, reason: str) -> Request:
 CONTACT_METHODS = {"phone": "电话", "visit": "上门", "sms": "短信", "wechat": "微信", "other": "其他"}
 
 
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
 def case_record_first_contact(
     *, actor: User, case: Case, method: str, outcome: str, contacted_at: datetime | None = None
 ) -> Case:
@@ -189,20 +191,22 @@ def case_record_first_contact(
     if method not in CONTACT_METHODS:
         raise ValidationFailed("请选择联系方式", details={"field": "method"})
     outcome = require_fields("record_first_contact", outcome=outcome)["outcome"]
+    # A web form's datetime-local has no offset (Shanghai time) and no seconds: "10:03" typed at 10:03:40 is now.
     moment = clock.aware(contacted_at) or clock.now()
-    if timezone.is_naive(moment):  # a web form's datetime-local has no offset: it is Shanghai time (TIME_ZONE)
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
     if moment > clock.now():
         raise ValidationFailed("联系时间不能晚于当前时间", details={"field": "contacted_at"})
     payload = {"method": method, "contacted_at": iso_or_none(moment)}
 
     def change(c: Case) -> None:
         # Any 先联 of this round, 双先联 included: the department cannot have contacted for a case not yet sent.
-        if c.dispatched_at and moment < c.dispatched_at:
+        nonlocal moment
+        if c.dispatched_at and moment < _minute(c.dispatched_at):
             raise ValidationFailed("联系时间不能早于派单时间", details={"field": "contacted_at"})
         if c.first_contact_at is None:
-            if c.signed_at and moment < c.signed_at:
+            if c.signed_at and moment < _minute(c.signed_at):
                 raise ValidationFailed("联系时间不能早于签收时间", details={"field": "contacted_at"})
+            moment = max(moment, c.signed_at or moment)  # within the minute of 签收: not before it
+            payload["contacted_at"] = iso_or_none(moment)
             c.first_contact_at = moment
             payload["on_time"] = c.first_contact_deadline is None or moment <= c.first_contact_deadline
 

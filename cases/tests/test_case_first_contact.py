@@ -1,6 +1,9 @@
 """先联: case_record_first_contact (and 双先联, a second contact)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from cases import services
 from cases.models import State
@@ -94,3 +97,18 @@ def test_a_contact_time_without_a_zone_is_the_streets_local_time(street, signed)
     signed.refresh_from_db()
     assert signed.first_contact_at == at(2026, 11, 2, 11, 0)
     assert last_event(signed).payload["contacted_at"] == "2026-11-02T11:00:00+08:00"
+
+
+def test_a_time_typed_to_the_minute_of_signing_is_accepted_and_not_before_it(street, signed):
+    """datetime-local has no seconds: "15:00" typed by a handler who signed at 15:00:40 is not "before 签收"."""
+    from datetime import datetime
+
+    signed_at = at(2026, 11, 2, 9, 30) + timedelta(seconds=40)
+    type(signed).objects.filter(pk=signed.pk).update(signed_at=signed_at)
+    signed.refresh_from_db()
+    typed = timezone.localtime(signed_at).replace(second=0, microsecond=0, tzinfo=None)
+    with clock.frozen_at(signed_at + timedelta(seconds=20)):
+        services.case_record_first_contact(actor=street.handler, case=signed, method="phone", outcome="电话联系",
+                                           contacted_at=datetime.combine(typed.date(), typed.time()))
+    signed.refresh_from_db()
+    assert signed.first_contact_at == signed_at
