@@ -85,3 +85,13 @@ def test_a_landmark_report_is_placed_at_the_landmark(client, street):
     assert report(client, address="愚园路菜场门口", latitude="", longitude="").status_code == 200
     case = Case.objects.get()
     assert case.neighbourhood == street.other_neighbourhood and case.grid == street.other_grid
+
+
+def test_a_cadre_reports_as_a_visit_and_without_javascript_the_page_reloads(client, street):
+    client.force_login(street.cadre)
+    response = client.post("/work/patrol/report/", {"content": "居民反映楼道灯不亮", "address": "愚园路128弄3号",
+                                                    "category": street.category.pk, "form_token": "c" * 24})
+    assert response.status_code == 302 and Case.objects.get().source == "visit"
+    refused = client.post("/work/patrol/report/", {"content": "", "form_token": "d" * 24})
+    assert refused.status_code == 422 and "<!doctype html>" in refused.content.decode().lower()
+    assert 'id="patrol-error"' in refused.content.decode() and 'id="my-reports"' in refused.content.decode()
