@@ -92,6 +92,7 @@ PAGES: dict[str, Access] = {
     "workbench-bulk-dispatch": Access(roles=ALL, method="POST"),
     "workbench-decide": Access(roles=ALL, method="POST", kwargs={"pk": "request"}),
     "workbench-address": Access(roles=ALL),
+    "workbench-patrol-report": Access(roles=_humans(TRANSITIONS["register"].roles), method="POST"),
     "login": Access(public=True),
     "logout": Access(public=True, method="POST"),
     # The second login step and the account's own settings.

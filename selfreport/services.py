@@ -46,8 +46,11 @@ def phone_code_send(*, phone: str, ip: str | None = None) -> None:
     phone = _mobile(phone)
     now = clock.now()
     recent = PhoneCode.objects.filter(created_at__gte=now - timedelta(hours=1))
-    if recent.filter(phone=phone, created_at__gte=now - RESEND_AFTER).exists():
-        raise RateLimited("验证码已发送,请 60 秒后再试")
+    last = recent.filter(phone=phone, created_at__gte=now - RESEND_AFTER).order_by("-created_at").first()
+    if last is not None:
+        # The seconds left let the page count down to the moment this limit lets the next code go.
+        wait = max(1, int((last.created_at + RESEND_AFTER - now).total_seconds() + 0.999))
+        raise RateLimited("验证码已发送,请 60 秒后再试", details={"retry_after": wait})
     if recent.filter(phone=phone).count() >= MAX_CODES_PER_HOUR or (
             ip and recent.filter(ip=ip).count() >= MAX_CODES_PER_HOUR * 4):
         raise RateLimited("获取验证码过于频繁,请一小时后再试")

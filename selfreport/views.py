@@ -28,10 +28,18 @@ class ReportForm(forms.Form):
     code = forms.CharField(label="短信验证码", max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
+    """The report form. Sent by htmx (static/js: the whole form, photos included, as multipart), a refused report
+    answers with the form fragment only: the page is not reloaded, so the photos chosen stay in their input
+    (hx-preserve) and the code button keeps its countdown. Without JavaScript the page posts and re-renders."""
     form = ReportForm(request.POST or None)
     status = 200
+    partial = _is_htmx(request)
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -47,30 +55,55 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, exc.message)
                 status = exc.status
             else:
-                return render(request, "selfreport/done.html", {"case": case})
-    return render(request, "selfreport/report.html", {"form": form}, status=status)
+                return render(request, "selfreport/_done.html" if partial else "selfreport/done.html", {"case": case})
+    template = "selfreport/_report_form.html" if partial else "selfreport/report.html"
+    return render(request, template, {"form": form, "max_photos": services.MAX_PHOTOS,
+                                      "resend_after": int(services.RESEND_AFTER.total_seconds())}, status=status)
 
 
 @require_POST
 def send_code(request: HttpRequest) -> HttpResponse:
+    """获取验证码: the answer says when the next code may be asked (the page counts down; the limit is ours)."""
     try:
         services.phone_code_send(phone=request.POST.get("phone", ""), ip=client_ip(request))
     except DomainError as exc:
-        return render(request, "selfreport/_code.html", {"error": exc.message}, status=exc.status)
-    return render(request, "selfreport/_code.html", {"sent": True})
+        return render(request, "selfreport/_code.html",
+                      {"error": exc.message, "retry_after": exc.details.get("retry_after")}, status=exc.status)
+    return render(request, "selfreport/_code.html",
+                  {"sent": True, "retry_after": int(services.RESEND_AFTER.total_seconds())})
+
+
+def _status_errors(number: str, phone: str) -> dict[str, str]:
+    errors = {}
+    if not number:
+        errors["number"] = "请填写工单号(在提交成功的页面上,如 JAS-2026-000123)"
+    if len("".join(ch for ch in phone if ch.isdigit())) < 7:
+        errors["phone"] = "请填写反映问题时留的手机号"
+    return errors
 
 
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
+    """查询进度 by case number and phone. The receipt links here with the number only (?number=…): the phone is
+    never in a URL, the resident types it."""
     case: Case | None = None
     searched = request.method == "POST"
-    if searched:
-        case = services.self_report_status(number=request.POST.get("number", ""), phone=request.POST.get("phone", ""))
+    source = request.POST if searched else request.GET
+    number = source.get("number", "").strip()[:40]
+    phone = request.POST.get("phone", "").strip()
+    errors = _status_errors(number, phone) if searched else {}
+    if searched and not errors:
+        case = services.self_report_status(number=number, phone=phone)
     events = []
     if case is not None:
         events = [(e.at, TRANSITIONS[e.action].label) for e in case.events.filter(action__in=PUBLIC_EVENTS)]
     # The handler's words may name neighbours, flats and phones: the public page shows them as a public text.
     result = mask_public_text(case.handling_result, citizen_name=case.citizen_name) if case is not None else ""
-    return render(request, "selfreport/status.html", {"case": case, "searched": searched, "events": events,
-                                                      "result": result},
-                  status=404 if searched and case is None else 200)
+    code = 200
+    if errors:
+        code = 422
+    elif searched and case is None:
+        code = 404
+    return render(request, "selfreport/status.html", {
+        "case": case, "searched": searched, "events": events, "result": result, "errors": errors,
+        "number": number, "not_found": searched and not errors and case is None}, status=code)

@@ -6,6 +6,7 @@ from django.urls import path
 from kpi import urls as kpi_urls
 
 from . import brain, views
+from .homes import patrol
 
 urlpatterns = [
     path("", views.workbench, name="workbench"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("work/dispatch/", views.bulk_dispatch, name="workbench-bulk-dispatch"),
     path("work/requests/<int:pk>/decide/", views.decide_request, name="workbench-decide"),
     path("work/address/", views.address_check, name="workbench-address"),
+    path("work/patrol/report/", patrol.report, name="workbench-patrol-report"),
 ]
 
 # Mounted at /dashboard/ by chengyun/urls.py: the brain first, then kpi's exports, all under app name "kpi".

@@ -18,8 +18,9 @@ from cases.transitions import TRANSITIONS
 from cases.views import can_register, refused_page, registered_message
 from core.errors import DomainError
 from core.pages import login_required
+from dispatch.places import place_for
 from dispatch.selectors import department_for, suggestion_for_case
-from org.selectors import active_departments, address_options, place_for_address, responsibility_for
+from org.selectors import active_departments, address_options, responsibility_for
 
 from . import homes
 from .common import PATROL_ROLES, queue_page, recent_cases
@@ -121,9 +122,12 @@ def decide_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def address_check(request: HttpRequest) -> HttpResponse:
-    """While the operator types: which 居民区/网格 the address is in, and open cases at the same address."""
+    """While the operator types: which 居民区/网格 the address is in, and open cases at the same address. Placed as
+    the suggestion panel places it (dispatch.places.place_for: spelling variants, then landmarks such as
+    愚园路菜场), so the form and the panel never disagree about an address."""
     address = request.GET.get("address", "")
-    place = place_for_address(address) if address.strip() else None
+    match = place_for(address) if address.strip() else None
+    place = match if match is not None and match.known else None
     duplicates = list(queues.possible_duplicates(request.user, address)) if address.strip() else []
     for case in duplicates:  # titles masked for masked roles; an unmasked list showing personal data is audited
         case.display_title = selectors.case_title_for(request.user, case)

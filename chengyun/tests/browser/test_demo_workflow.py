@@ -177,5 +177,5 @@ def test_leader_is_not_offered_handler_actions_and_a_forced_one_is_refused(demo,
 def test_grid_patroller_workbench_fits_a_phone(demo, login):
     grid = login("grid", width=390, height=844)
     screenshot(grid, "demo-grid-workbench-phone")
-    assert grid.locator("#quick-register").is_visible()
+    assert grid.locator("#patrol-report").is_visible()  # the short report form (issue 16)
     assert grid.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
