@@ -226,7 +226,8 @@ def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide
     top = list(cases.exclude(estate=None).values("estate_id").annotate(n=Count("id")).order_by("-n", "estate_id")[:limit])
     names = {e.pk: e for e in Estate.objects.filter(pk__in=[t["estate_id"] for t in top]).select_related("neighbourhood")}
     return {
-        "estates": [{"estate_id": t["estate_id"], "estate__name": names[t["estate_id"]].name, "neighbourhood__name": names[t["estate_id"]].neighbourhood.name,
+        "estates": [{"estate_id": t["estate_id"], "estate__name": names[t["estate_id"]].name,
+                     "neighbourhood__name": names[t["estate_id"]].neighbourhood.name,
                      "n": t["n"]} for t in top],
         "addresses": _shown_addresses(user, list(cases.exclude(address="").values("address").annotate(n=Count("id"))
                                                  .filter(n__gte=2).order_by("-n", "address")[:limit])),
