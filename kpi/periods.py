@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from core import clock
 from core.errors import ValidationFailed
 
 from . import selectors
@@ -54,7 +55,7 @@ def preset_bounds(preset: str, today: date) -> tuple[date, date]:
 def period_from(params: Mapping[str, str], *, today: date | None = None) -> Period:
     """The period asked for: `period` (a preset code), or `start`/`end` (ISO dates, a custom range); 上月 when
     nothing is asked. ValidationFailed for an unknown preset, a bad or missing date, or a disordered range."""
-    today = today or timezone.localdate()
+    today = today or timezone.localtime(clock.now()).date()
     preset = params.get("period") or ("custom" if params.get("start") or params.get("end") else DEFAULT_PRESET)
     if preset not in PRESET_LABELS:
         raise ValidationFailed(f"不支持的统计区间:{preset}")
