@@ -34,7 +34,7 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
 DETAIL_LABELS: dict[str, str] = {
     "cases": "工单", "change": "变更", "fields": "字段", "repr": "对象", "filters": "筛选条件", "rows": "行数",
     "start": "起", "end": "止", "group_by": "分组", "reason": "原因", "bulk": "批量", "parent": "所属",
-    "created": "新增", "changed": "修改", "deleted": "删除", "path": "地址", "method": "方法",
+    "created": "新增", "changed": "修改", "deleted": "删除", "path": "地址", "method": "方法", "year": "年份",
 }
 CHANGE_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "inline": "明细修改"}
 
