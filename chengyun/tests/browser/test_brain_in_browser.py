@@ -128,7 +128,8 @@ def test_wall_mode_is_light_on_navy(busy_street, page_as, live_server):
     assert contrast(leader, legend, body_bg) >= 7
     axis = leader.evaluate("chengyunCharts.trend.getOption().xAxis[0].axisLabel.color")
     assert contrast(leader, axis, body_bg) >= 7
-    for selector in ["#ranking tbody td", "#ranking thead th", "#small-sample li", "#tiles .tile"]:
+    for selector in ["#ranking tbody td", "#ranking thead th", "#small-sample li", "#tiles .tile", "#rates .rate-n",
+                     "#rates .rate-value", "#ranking tbody a", ".brain-rows td"]:
         cell = leader.locator(selector).first
         color = cell.evaluate("el => getComputedStyle(el).color")
         background = cell.evaluate(BACKGROUND_JS)
