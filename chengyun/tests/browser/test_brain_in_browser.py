@@ -116,6 +116,17 @@ def test_the_leader_on_a_phone(busy_street, page_as, live_server):
     box = leader.locator("#period-form button[type=submit]").bounding_box()
     assert box["width"] > 300  # the custom range's button spans the phone
     screenshot(leader, "leader-main-phone")
+    # the custom range on the phone: a wrong one is said, a right one counts
+    today = timezone.localtime(clock.now()).date()
+    leader.fill("#period-start", today.isoformat())
+    leader.fill("#period-end", (today - timedelta(days=400)).isoformat())
+    leader.click("#period-form button[type=submit]")
+    leader.locator("#period-error", has_text="结束日期不能早于开始日期").wait_for()
+    leader.fill("#period-start", (today - timedelta(days=1)).isoformat())
+    leader.fill("#period-end", today.isoformat())
+    leader.click("#period-form button[type=submit]")
+    leader.locator("#period-now", has_text="自定义").wait_for()
+    assert tile(leader, "cases") == 5 and leader.evaluate("document.scrollingElement.scrollWidth") <= 390
 
 
 def test_wall_mode_is_light_on_navy(busy_street, page_as, live_server):
