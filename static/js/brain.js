@@ -25,3 +25,14 @@
     rows.forEach(function (r) { body.appendChild(r); });
   });
 })();
+
+// The account menu (templates/base.html, details#account-menu) closes on a click elsewhere or Escape.
+(function () {
+  "use strict";
+  function close(except) {
+    var menu = document.getElementById("account-menu");
+    if (menu && menu.open && !(except && menu.contains(except))) menu.open = false;
+  }
+  document.addEventListener("click", function (event) { close(event.target); });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") close(null); });
+})();
