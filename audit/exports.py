@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.excel import append_row
 
-from .models import AuditEntry
+from .labels import object_type_label
+from .selectors import audit_rows
 
-HEADER = ["时间", "用户名", "操作", "对象类型", "对象", "IP", "详情"]
+HEADER = ["时间", "用户名", "操作", "对象类型", "对象", "IP", "详情", "次数", "首次时间"]
+CHUNK = 2000
 
 
-def audit_log_workbook(entries: QuerySet[AuditEntry]):
-    """The entries (already scoped and filtered by audit.selectors.audit_entries), one row each, in their order."""
+def _time(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def audit_log_workbook(groups):
+    """The rows of audit.selectors.audit_groups (scoped, filtered, repeated views collapsed), in their order."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审计日志")
     append_row(sheet, HEADER)
-    for entry in entries.iterator(chunk_size=2000):
-        append_row(sheet, [timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.username,
-                           entry.get_action_display(), entry.object_type, entry.object_id, entry.ip or "",
-                           json.dumps(entry.detail, ensure_ascii=False) if entry.detail else ""])
+    iterator = groups.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(iterator, CHUNK)):
+        for entry in audit_rows(chunk):
+            append_row(sheet, [_time(entry.at), entry.username, entry.get_action_display(),
+                               object_type_label(entry.object_type), entry.object_id, entry.ip or "",
+                               json.dumps(entry.detail, ensure_ascii=False) if entry.detail else "",
+                               entry.times, _time(entry.first_at)])
     return workbook

@@ -127,6 +127,7 @@ PAGES: dict[str, Access] = {
     "hotline:export": Access(roles=HOTLINE_ROLES),
     "kpi:dashboard": Access(roles=KPI_ROLES),
     "kpi:export": Access(roles=KPI_ROLES),
+    "kpi:cases": Access(roles=KPI_ROLES),  # the cases behind a 社区大脑 figure
     "reports:archive": Access(roles=REPORT_ROLES),
     "reports:row": Access(roles=REPORT_ROLES, kwargs={"pk": "report"}),
     "reports:retry": Access(roles=REPORT_ROLES, method="POST", kwargs={"pk": "report"}),

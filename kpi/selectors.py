@@ -123,19 +123,27 @@ def kpi_compare(user: User, *, start: date, end: date, group_by: str | None = No
 
 
 def kpi_ranking(user: User, *, start: date, end: date, kpi: str, group_by: str = "department",
-                street_wide: bool = False) -> list[dict]:
-    """Groups ranked by one KPI (best first; counts like 超时数 rank fewest first); groups without data last."""
+                street_wide: bool = False, min_cases: int = 0) -> list[dict]:
+    """Groups ranked by one KPI (best first; counts like 超时数 rank fewest first); groups without data last.
+
+    min_cases: a group with fewer cases in the period is not ranked (rank None, "small_sample" True) and comes
+    after the ranked ones: two cases both satisfied are no reason to rank a unit above one with fifty."""
     if kpi not in KPI_BY_CODE:
         raise ValidationFailed(f"不支持的指标:{kpi}")
     lower_is_better = kpi in LOWER_IS_BETTER
     rows = [r for r in kpi_table(user, start=start, end=end, group_by=group_by, street_wide=street_wide)
             if r["key"] is not None]
-    with_value = sorted((r for r in rows if r[kpi]["value"] is not None),
-                        key=lambda r: (r[kpi]["value"] if lower_is_better else -r[kpi]["value"], r["label"]))
-    ranked = with_value + [r for r in rows if r[kpi]["value"] is None]
+    for row in rows:
+        row["small_sample"] = row["cases"] < min_cases
+    rankable = [r for r in rows if r[kpi]["value"] is not None and not r["small_sample"]]
+    with_value = sorted(rankable, key=lambda r: (r[kpi]["value"] if lower_is_better else -r[kpi]["value"], r["label"]))
+    ranked = with_value + [r for r in rows if r[kpi]["value"] is None and not r["small_sample"]]
     for position, row in enumerate(ranked, start=1):
         row["rank"] = position if row[kpi]["value"] is not None else None
-    return ranked
+    small = sorted((r for r in rows if r["small_sample"]), key=lambda r: (-r["cases"], r["label"]))
+    for row in small:
+        row["rank"] = None
+    return ranked + small
 
 
 TREND_CODES = ("first_contact", "handled_on_time", "satisfied")
@@ -218,7 +226,8 @@ def hotspots(user: User, *, start: date, end: date, limit: int = 10, street_wide
     top = list(cases.exclude(estate=None).values("estate_id").annotate(n=Count("id")).order_by("-n", "estate_id")[:limit])
     names = {e.pk: e for e in Estate.objects.filter(pk__in=[t["estate_id"] for t in top]).select_related("neighbourhood")}
     return {
-        "estates": [{"estate__name": names[t["estate_id"]].name, "neighbourhood__name": names[t["estate_id"]].neighbourhood.name,
+        "estates": [{"estate_id": t["estate_id"], "estate__name": names[t["estate_id"]].name,
+                     "neighbourhood__name": names[t["estate_id"]].neighbourhood.name,
                      "n": t["n"]} for t in top],
         "addresses": _shown_addresses(user, list(cases.exclude(address="").values("address").annotate(n=Count("id"))
                                                  .filter(n__gte=2).order_by("-n", "address")[:limit])),

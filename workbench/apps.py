@@ -6,3 +6,8 @@ class WorkbenchConfig(AppConfig):
 
     name = "workbench"
     verbose_name = "工作台"
+
+    def ready(self) -> None:
+        from . import admin_labels
+
+        admin_labels.apply()  # the admin's third-party sections in Chinese

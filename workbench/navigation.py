@@ -1,6 +1,9 @@
-"""The main navigation: one declaration of the links, the pages they open and the roles that see them.
+"""The main navigation and the account menu: one declaration of the links, the pages they open and the roles
+that see them.
 
-templates/base.html renders `nav_links` (workbench/context_processors.py), so the template holds no role names.
+templates/base.html renders `nav_links` and `account_links` (workbench/context_processors.py), so the template
+holds no role names. A role sees only what it may open and use: the 审计员 (who sees no cases) gets no 工作台 or
+工单 links, and 接口文档 sits in the account menu of the roles that work through the API.
 Each entry's roles are the shared groups the page itself checks (org/roles.py, the transition table), and
 workbench/tests/test_navigation.py compares every role's links with chengyun/access_policy.py.
 """
@@ -16,6 +19,11 @@ from org.models import Role, User
 from org.roles import AUDIT_ROLES, HOTLINE_ROLES, KPI_ROLES, OTP_ROLES, PIPL_ROLES, REPORT_ROLES
 
 EVERYONE = frozenset(Role.values)
+# The 审计员 sees no case (三员分立): the case list is always empty for him and his 工作台 is the audit log.
+CASE_ROLES = EVERYONE - AUDIT_ROLES
+# Roles whose work goes through the REST API (12345 and sensor integrations, the centre's scripts): the API's
+# documentation is in their account menu. It stays public (chengyun/access_policy.py) for integrators.
+API_DOC_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.INTAKE})
 
 
 @dataclass(frozen=True)
@@ -33,24 +41,28 @@ class NavEntry:
 
 
 NAVIGATION: tuple[NavEntry, ...] = (
-    NavEntry("工作台", "workbench"),
-    NavEntry("工单", "cases:list"),
+    NavEntry("工作台", "workbench", CASE_ROLES),
+    NavEntry("工单", "cases:list", CASE_ROLES),
     NavEntry("社区大脑", "kpi:dashboard", KPI_ROLES),
     NavEntry("情况分析", "reports:archive", REPORT_ROLES),
     NavEntry("登记工单", "cases:new", frozenset(TRANSITIONS["register"].roles)),
     NavEntry("12345导入", "hotline:import", HOTLINE_ROLES),
     NavEntry("个人信息申请", "privacy:citizen", PIPL_ROLES),
     NavEntry("审计日志", "audit:log", AUDIT_ROLES),
-    NavEntry("接口文档", "api:openapi-view"),
     NavEntry("管理后台", "admin:index", staff_only=True),
+)
+# The account menu (under the user's name); 退出 is a POST form the template adds.
+ACCOUNT_MENU: tuple[NavEntry, ...] = (
+    NavEntry("修改密码", "password_change"),
     NavEntry("两步验证", "otp-setup", OTP_ROLES),
+    NavEntry("接口文档", "api:openapi-view", API_DOC_ROLES),
 )
 
 
-def entries_for(user: User) -> list[NavEntry]:
-    return [entry for entry in NAVIGATION if entry.shown_to(user)]
+def entries_for(user: User, menu: tuple[NavEntry, ...] = NAVIGATION) -> list[NavEntry]:
+    return [entry for entry in menu if entry.shown_to(user)]
 
 
-def links_for(user: User) -> list[tuple[str, str]]:
-    """(label, URL) of the links the user's navigation shows, in order."""
-    return [(entry.label, reverse(entry.url_name)) for entry in entries_for(user)]
+def links_for(user: User, menu: tuple[NavEntry, ...] = NAVIGATION) -> list[tuple[str, str]]:
+    """(label, URL) of the links the user's navigation (or account menu) shows, in order."""
+    return [(entry.label, reverse(entry.url_name)) for entry in entries_for(user, menu)]

@@ -18,4 +18,5 @@ urlpatterns = [
 ]
 
 # Mounted at /dashboard/ by chengyun/urls.py: the brain first, then kpi's exports, all under app name "kpi".
-dashboard_urls = ([path("", brain.dashboard, name="dashboard"), *kpi_urls.urlpatterns], kpi_urls.app_name)
+dashboard_urls = ([path("", brain.dashboard, name="dashboard"), path("cases/", brain.brain_cases, name="cases"),
+                   *kpi_urls.urlpatterns], kpi_urls.app_name)

@@ -71,7 +71,7 @@ def test_export_is_an_excel_of_the_filtered_log_and_is_itself_audited(client, au
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][:3] == ("时间", "用户名", "操作")
-    assert [r[1:4] for r in rows[1:]] == [(street.dispatcher.username, "导出", "case_list")]
+    assert [r[1:4] for r in rows[1:]] == [(street.dispatcher.username, "导出", "工单列表")]  # issue 16: Chinese names
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, actor=auditor, object_type="audit_log").exists()
 
 

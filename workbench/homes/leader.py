@@ -1,12 +1,26 @@
-"""领导: the street's overview."""
+"""领导: the street's overview for a period (上月 by default), every figure clicking down to its cases."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases import metrics as case_metrics
+from core.errors import ValidationFailed
+from kpi import drilldown
+from kpi.periods import period_from
+
+from ..brain import period_context
+
+TEMPLATE = "workbench/leader.html"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/leader.html", {"overview": case_metrics.street_overview(request.user)})
+    try:
+        period = period_from(request.GET)
+    except ValidationFailed as exc:
+        return render(request, TEMPLATE, {"error": exc.message, **period_context(None, request)}, status=422)
+    user = request.user
+    return render(request, TEMPLATE, {
+        **period_context(period, request), "tiles": drilldown.tile_counts(user, period),
+        "lists": drilldown.overview_lists(user, period), "by_state": drilldown.open_by_state(user, period),
+    })
