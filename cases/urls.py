@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.case_act, name="act"),
+    path("<int:pk>/call/", views.case_call, name="call"),
     path("<int:pk>/attachments/", views.case_attach, name="attach"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -6,11 +6,12 @@ Reads go through cases.selectors (scope and masking), writes through the same se
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -197,6 +198,7 @@ def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", fa
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
         "can_unmask": request.user.role in policy.UNMASK_ROLES,
+        "can_call": policy.sees_personal_data(request.user, case),  # the tap-to-call link (case_call)
         "suggestion": _suggestion(request, case, available),
     }
 
@@ -262,6 +264,29 @@ def _render_refused(request: HttpRequest, pk: int, action: str, exc: DomainError
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# --- tap-to-call -------------------------------------------------------------------------------------------------
+
+
+class TelRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """拨打: the citizen's phone as a `tel:` redirect, for those who see it unmasked; the number only reaches the
+    phone's dialler through here, so every tap is one audited view of personal data."""
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
+    if not policy.sees_personal_data(request.user, case):
+        return forbidden_page(request, "您的角色不能查看该工单诉求人的完整电话,不能直接拨打。")
+    number = re.sub(r"[^\d+]", "", case.citizen_phone or "")
+    if not number:
+        return render(request, "error.html", {"message": "该工单没有可拨打的联系电话。"}, status=422)
+    audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=request.user, request=request,
+                 object_type="case_call", object_id=case.number, detail={"via": "tel"})
+    return TelRedirect(f"tel:{number}")
 
 
 # --- attachments -------------------------------------------------------------------------------------------------
