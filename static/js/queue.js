@@ -16,7 +16,8 @@
   function tick(root) {
     var now = Date.now();
     (root || document).querySelectorAll("[data-deadline]").forEach(function (el) {
-      var due = Date.parse(el.getAttribute("data-deadline"));
+      // Python's ISO times may carry microseconds: keep milliseconds, which every engine parses.
+      var due = Date.parse(el.getAttribute("data-deadline").replace(/(\.\d{3})\d+/, "$1"));
       if (isNaN(due)) return;
       var left = due - now, status;
       if (left < 0 || el.getAttribute("data-status") === "overdue") status = "overdue";
@@ -122,7 +123,26 @@
     }
   });
 
+  // The case list: after a sort or page swapped in by htmx, the filter form keeps the sort and the bulk form
+  // returns to the same list.
+  function keepListState() {
+    var table = document.getElementById("case-list");
+    var filters = document.getElementById("case-filters");
+    if (!table || !filters) return;
+    var input = filters.querySelector("input[name=sort]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "sort";
+      filters.appendChild(input);
+    }
+    input.value = table.getAttribute("data-sort") || "";
+    var back = document.querySelector("#case-bulk input[name=query]");
+    if (back) back.value = table.getAttribute("data-query") || "";
+  }
+
   function init(root) {
+    keepListState();
     tick(root);
     counters(root);
   }
