@@ -127,3 +127,10 @@ def test_bulk_urge_needs_its_note_and_is_refused_to_handlers(client, street):
     client.force_login(street.callback)
     html = client.get("/cases/").content.decode()
     assert 'id="case-bulk"' not in html and 'form="case-bulk"' not in html
+
+
+@pytest.mark.parametrize("sort", ["category", "-state", "deadline"])
+def test_sorting_works_with_the_department_filter(client, street, three, sort):
+    client.force_login(street.dispatcher)
+    shown = numbers(client, sort=sort, department=street.department.pk)
+    assert sorted(shown) == sorted([three[0].number, three[2].number])
