@@ -109,9 +109,12 @@ def case_bulk(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
     query = QueryDict(request.POST.get("query", "")).urlencode()  # re-encoded: only a query string goes back
     back = reverse("cases:list") + (f"?{query}" if query else "")
+    available = listing.bulk_actions_for(request.user)
     entry = listing.BULK_ACTIONS.get(action)
-    if entry is None or entry not in listing.bulk_actions_for(request.user):
+    if not available or (entry is not None and entry not in available):
         return refused_page(request, "您的角色不能执行这项批量操作。")
+    if entry is None:
+        return render(request, "error.html", {"message": "请选择批量操作"}, status=422)
     if not ids:
         messages.error(request, f"请先勾选要{entry.label}的工单")
         return redirect(back)
