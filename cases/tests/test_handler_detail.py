@@ -87,7 +87,8 @@ def test_register_refuses_more_than_5000_characters_instead_of_cutting(client, s
 
 def test_quick_register_on_the_workbench_refuses_too(client, street):
     client.force_login(street.intake)
-    assert 'maxlength="5000"' in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'maxlength="5000"' in home and "最多 5000 字" in home
     response = client.post("/work/register/", {"source": "walk_in", "content": "堆" * 5001, "urgency": "normal"})
     assert response.status_code == 422 and "诉求内容最多 5000 字" in response.content.decode()
     assert not Case.objects.exists()

@@ -89,3 +89,13 @@ def test_search_and_filters_are_labelled_and_narrow_the_queue(client, street):
     # The tab links keep the filters, the pager keeps tab and filters.
     filtered = client.get("/?q=共享单车&tab=sign").content.decode()
     assert 'href="?tab=working&amp;q=' in filtered
+
+
+def test_queues_of_handled_cases_carry_no_live_countdown(client, street):
+    """The callback desk shares the queue table: a handled case past its deadline is not painted 超时 by the
+    countdown (only open deadlines tick)."""
+    case = street.handled_case()
+    Case.objects.filter(pk=case.pk).update(handle_deadline=clock.now() - timedelta(days=2))
+    client.force_login(street.callback)
+    html = client.get("/").content.decode()
+    assert case.number in html and "data-deadline" not in html
