@@ -121,8 +121,10 @@ def run_reject_extension(request: HttpRequest, case: Case, body: ReasonIn):
 
 
 def run_finish(request: HttpRequest, case: Case, body: FinishIn):
-    return services.case_finish(actor=request.user, case=case, result=body.result, demand_met=body.demand_met,
-                                explanation=body.explanation)
+    # The page's 办结 form posts its site photos with it (multipart); each becomes an attachment of the finish event.
+    photos = request.FILES.getlist("photos") if getattr(request, "FILES", None) else []
+    return services.case_finish_with_photos(actor=request.user, case=case, result=body.result,
+                                            demand_met=body.demand_met, explanation=body.explanation, photos=photos)
 
 
 def run_callback(request: HttpRequest, case: Case, body: CallbackIn):

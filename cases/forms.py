@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from core.errors import ValidationFailed
 from org.models import Category, Department, Neighbourhood
 
-from .models import Satisfaction, Source, State, Urgency
+from .models import CONTENT_MAX_LENGTH, Satisfaction, Source, State, Urgency
 from .services import CONTACT_METHODS
 from .transitions import TRANSITIONS
 
@@ -104,6 +104,11 @@ class FieldSpec:
     groups: list[tuple[str, list[tuple[Any, str]]]] | None = None
     value: Any = None
     bounds: tuple[int, int] | None = None
+    max_length: int | None = None  # the schema's limit: the page shows it with a counter (static/js/queue.js)
+
+
+def _max_length(field) -> int | None:
+    return next((m.max_length for m in field.metadata if getattr(m, "max_length", None)), None)
 
 
 def _choices(name: str) -> list[tuple[Any, str]] | None:
@@ -186,6 +191,7 @@ def action_fields(action: str, schema, initial: dict[str, Any] | None = None,
             name=name, label=label, kind=kind,
             required=field.is_required() or name in TRANSITIONS[action].always_required(),
             choices=_choices(name), groups=_groups(name), value=value, bounds=_bounds(action, name),
+            max_length=_max_length(field),
         ))
     return specs
 
@@ -209,7 +215,13 @@ def parse_action(action: str, schema, post: QueryDict):
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else ""
             label = ACTION_FIELD_LABELS.get((action, name), FIELD_LABELS.get(name, name))
-            problems.append(f"请填写{label}" if error["type"] == "missing" else f"{label}格式不正确")
+            if error["type"] == "missing":
+                problems.append(f"请填写{label}")
+            elif error["type"] == "string_too_long":
+                limit, given = error.get("ctx", {}).get("max_length"), len(str(error.get("input", "")))
+                problems.append(f"{label}最多 {limit} 字,现为 {given} 字,请删减后再提交(内容未被截断)")
+            else:
+                problems.append(f"{label}格式不正确")
         raise ValidationFailed(
             ";".join(dict.fromkeys(problems)), details={"fields": [str(e["loc"][0]) for e in exc.errors() if e["loc"]]}
         ) from None
@@ -254,7 +266,12 @@ class CaseRegisterForm(forms.Form):
     hotline_number = forms.CharField(label="热线工单号", required=False, max_length=40,
                                      help_text="来源为12345热线时必填")
     title = forms.CharField(label="标题", required=False, max_length=120, help_text="可留空,自动取诉求内容前30字")
-    content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    # maxlength on the page with a counter (static/js/queue.js: a paste that does not fit is refused, not cut);
+    # over-long posts are refused with the count, never shortened.
+    content = forms.CharField(
+        label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}), max_length=CONTENT_MAX_LENGTH,
+        help_text=f"最多 {CONTENT_MAX_LENGTH} 字",
+        error_messages={"max_length": "诉求内容最多 %(limit_value)d 字,现为 %(show_value)d 字,请删减后再提交(内容未被截断)"})
     category = CategoryField(label="类别(小类)", required=False, empty_label="暂不确定,由派单员判断")
     address = forms.CharField(label="地址", required=False, max_length=200,
                               widget=forms.TextInput(attrs={"placeholder": "如 愚园路128弄3号"}))

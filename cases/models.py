@@ -35,6 +35,12 @@ ASSIGNED_STATES = DEADLINE_STATES | {State.SUSPENDED}
 HANDLED_STATES = frozenset({State.HANDLED, State.CALLED_BACK})
 
 
+# Length limits of free texts, one place for the model's readers, the page forms and the API schemas: the 诉求内容
+# of a case, and the long texts of the actions (办结情况, 说明, 理由, 联系情况…). Over-long input is refused, never cut.
+CONTENT_MAX_LENGTH = 5000
+LONG_TEXT_MAX_LENGTH = 5000
+
+
 class Source(models.TextChoices):
     HOTLINE = "hotline", "12345热线"
     PATROL = "patrol", "网格巡查"

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Switch
+from django.db.models import Count, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 
 from core import clock
 from org.addresses import normalise_address, up_to_lane
 from org.models import User
 
-from . import policy
+from . import policy, selectors
 from .models import ASSIGNED_STATES, HANDLED_STATES, Case, Request, State
+
+# The handler desk's tabs: which states each shows (待签收 includes a pending 退单, not yet signed either).
+DEPARTMENT_TABS = {
+    "sign": ("待签收", (State.DISPATCHED, State.RETURN_REQUESTED)),
+    "working": ("处置中", (State.SIGNED, State.HANDLING)),
+    "suspended": ("挂账", (State.SUSPENDED,)),
+}
+
+
+def current_deadline():
+    """The deadline of the step the case waits for now: 签收 while 已派单, 先联 while 已签收, 办结 otherwise
+    (挂账 has none: it sorts last)."""
+    return Switch(
+        When(state=State.DISPATCHED, then=Coalesce(F("sign_deadline"), F("handle_deadline"))),
+        When(state=State.SIGNED, then=Coalesce(F("first_contact_deadline"), F("handle_deadline"))),
+        When(state=State.SUSPENDED, then=None),
+        default=F("handle_deadline"),
+    )
 
 
 def _cases(user: User) -> QuerySet[Case]:
@@ -29,12 +49,46 @@ def queue_requests(user: User) -> QuerySet[Request]:
             .select_related("case", "department", "requested_by").order_by("requested_at"))
 
 
-def queue_department(user: User) -> QuerySet[Case]:
-    """我单位的工单: open cases where the user's department has an active share, nearest deadline first."""
+def queue_department(user: User, *, tab: str = "", q: str = "", neighbourhood: int | None = None,
+                     category: int | None = None, urgent: bool = False, overdue: bool = False) -> QuerySet[Case]:
+    """我单位的工单: open cases where the user's department has an active share, what is due now first (the
+    current step's deadline, `due_at`: 签收 → 先联 → 办结), then 挂账; a tab of DEPARTMENT_TABS narrows the states."""
     if not user.department_id:
         return Case.objects.none()
-    return (_cases(user).filter(state__in=ASSIGNED_STATES, assignments__department_id=user.department_id,
-                                assignments__active=True).distinct().order_by("handle_deadline", "id"))
+    qs = department_cases(user)
+    if tab in DEPARTMENT_TABS:
+        qs = qs.filter(state__in=DEPARTMENT_TABS[tab][1])
+    if q.strip():
+        qs = selectors.search_cases(user, qs, q.strip())
+    if neighbourhood:
+        qs = qs.filter(neighbourhood_id=neighbourhood)
+    if category:
+        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
+    if urgent:
+        qs = qs.filter(urgency="urgent")
+    if overdue:
+        qs = qs.filter(due_at__lt=clock.now())
+    return qs.order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def department_cases(user: User) -> QuerySet[Case]:
+    """The department's open cases (every tab), each with `due_at`, its current deadline."""
+    if not user.department_id:
+        return Case.objects.none()
+    ids = Case.objects.filter(state__in=ASSIGNED_STATES, assignments__department_id=user.department_id,
+                              assignments__active=True).values("pk")
+    return _cases(user).filter(pk__in=ids).annotate(due_at=current_deadline())
+
+
+def department_tab_counts(user: User) -> dict[str, int]:
+    """How many cases each tab of the handler desk holds, and "all"."""
+    counts = dict.fromkeys(DEPARTMENT_TABS, 0)
+    by_state = {state: tab for tab, (_label, states) in DEPARTMENT_TABS.items() for state in states}
+    for row in department_cases(user).order_by().values("state").annotate(n=Count("pk")):
+        if row["state"] in by_state:
+            counts[by_state[row["state"]]] += row["n"]
+    counts["all"] = sum(counts.values())
+    return counts
 
 
 def queue_callback(user: User) -> QuerySet[Case]:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from .models import Source, State, Urgency
+from .models import CONTENT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, Source, State, Urgency
 from .services import CONTACT_METHODS
 from .transitions import EXTENSION_DAYS
 
@@ -20,7 +20,7 @@ class CaseIn(Schema):
         ..., description="来源:" + "、".join(f"{v}={lbl}" for v, lbl in Source.choices)
     )
     title: str = Field("", max_length=120)
-    content: str = Field(..., min_length=1, max_length=5000)
+    content: str = Field(..., min_length=1, max_length=CONTENT_MAX_LENGTH)
     category_id: int | None = None
     address: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
@@ -108,6 +108,8 @@ class CaseListQuery(Schema):
 
 # --- the bodies of the lifecycle actions -----------------------------------------------------------------
 
+LongText = Field("", max_length=LONG_TEXT_MAX_LENGTH)
+
 
 class Versioned(Schema):
     version: int | None = Field(None, description="乐观锁:传入读取时的 version,若已被他人更新则返回 409")
@@ -117,20 +119,20 @@ class DispatchIn(Versioned):
     lead_department_id: int
     co_department_ids: list[int] = []
     category_id: int | None = None
-    note: str = ""
+    note: str = LongText
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: str = LongText
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = LongText
 
 
 class FirstContactIn(Schema):
     method: Literal[tuple(CONTACT_METHODS)]
-    outcome: str
+    outcome: str = Field(..., max_length=LONG_TEXT_MAX_LENGTH)
     contacted_at: datetime | None = None
 
 
@@ -140,9 +142,9 @@ class ExtensionIn(Schema):
 
 
 class FinishIn(Schema):
-    result: str
+    result: str = Field(..., max_length=LONG_TEXT_MAX_LENGTH)
     demand_met: bool = True
-    explanation: str = ""
+    explanation: str = LongText
 
 
 class CallbackIn(Schema):
@@ -170,11 +172,11 @@ class MergeIn(Schema):
 
 class VerifyIn(Schema):
     fixed: bool = False
-    note: str
+    note: str = Field(..., max_length=LONG_TEXT_MAX_LENGTH)
 
 
 class SuspendIn(Schema):
-    plan: str
+    plan: str = Field(..., max_length=LONG_TEXT_MAX_LENGTH)
     review_date: date
 
 

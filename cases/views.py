@@ -6,11 +6,12 @@ Reads go through cases.selectors (scope and masking), writes through the same se
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -26,7 +27,7 @@ from core.pages import forbidden_page, login_required, not_found_page
 from org.models import Role
 from org.selectors import responsibility_for
 
-from . import advice, policy, selectors, services
+from . import advice, listing, policy, selectors, services
 from .actions import ACTIONS
 from .downloads import attachment_response
 from .exports import case_list_workbook
@@ -79,19 +80,54 @@ def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, selector
 @require_http_methods(["GET"])
 def case_list_page(request: HttpRequest) -> HttpResponse:
     form, filters = filters_from_request(request)
-    page = Paginator(selectors.case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = listing.parse_sort(request.GET.get("sort"))
+    cases = listing.sort_cases(selectors.case_list(request.user, filters), sort)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
         case.deadline_status = selectors.deadline_status(case)
         case.display_title = selectors.case_title_for(request.user, case)
     selectors.audit_list_view(request.user, request, page, object_type="case_list")
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_register": can_register(request.user),
-               "problems": form.problems() if form.is_bound else []}
+               "problems": form.problems() if form.is_bound else [], "sort": sort,
+               "headers": listing.sort_headers(sort, unsorted.urlencode()),
+               "bulk_actions": listing.bulk_actions_for(request.user)}
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "cases/_table.html" if partial else "cases/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_POST
+def case_bulk(request: HttpRequest) -> HttpResponse:
+    """批量签收 / 批量督办 on the cases ticked in the list: one service call per case, successes and failures told."""
+    action = request.POST.get("action", "")
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
+    query = QueryDict(request.POST.get("query", "")).urlencode()  # re-encoded: only a query string goes back
+    back = reverse("cases:list") + (f"?{query}" if query else "")
+    available = listing.bulk_actions_for(request.user)
+    entry = listing.BULK_ACTIONS.get(action)
+    if not available or (entry is not None and entry not in available):
+        return refused_page(request, "您的角色不能执行这项批量操作。")
+    if entry is None:
+        return render(request, "error.html", {"message": "请选择批量操作"}, status=422)
+    if not ids:
+        messages.error(request, f"请先勾选要{entry.label}的工单")
+        return redirect(back)
+    note = request.POST.get("note", "").strip()
+    if entry.note_label and not note:
+        messages.error(request, f"请填写{entry.note_label}")
+        return redirect(back)
+    done, failed = listing.bulk_run(request.user, action, ids, note)
+    if done:
+        messages.success(request, f"{entry.label}成功 {len(done)} 件:{'、'.join(done)}")
+    if failed:
+        messages.error(request, f"{entry.label}未成功 {len(failed)} 件:{';'.join(failed)}")
+    return redirect(back)
 
 
 def _pk(obj) -> int | None:
@@ -197,6 +233,7 @@ def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", fa
         "deadline_status": deadline_status, "deadlines": _deadline_rows(case, deadline_status),
         "can_attach": any(t.action == "attach" for t in available),
         "can_unmask": request.user.role in policy.UNMASK_ROLES,
+        "can_call": policy.sees_personal_data(request.user, case),  # the tap-to-call link (case_call)
         "suggestion": _suggestion(request, case, available),
     }
 
@@ -262,6 +299,29 @@ def _render_refused(request: HttpRequest, pk: int, action: str, exc: DomainError
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# --- tap-to-call -------------------------------------------------------------------------------------------------
+
+
+class TelRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """拨打: the citizen's phone as a `tel:` redirect, for those who see it unmasked; the number only reaches the
+    phone's dialler through here, so every tap is one audited view of personal data."""
+    case = selectors.case_get(request.user, pk)  # NotFound: the 404 page (chengyun/middleware.py)
+    if not policy.sees_personal_data(request.user, case):
+        return forbidden_page(request, "您的角色不能查看该工单诉求人的完整电话,不能直接拨打。")
+    number = re.sub(r"[^\d+]", "", case.citizen_phone or "")
+    if not number:
+        return render(request, "error.html", {"message": "该工单没有可拨打的联系电话。"}, status=422)
+    audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=request.user, request=request,
+                 object_type="case_call", object_id=case.number, detail={"via": "tel"})
+    return TelRedirect(f"tel:{number}")
 
 
 # --- attachments -------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cases.policy import STREET_WIDE_ROLES, UNMASK_ROLES
+from cases.policy import PERSONAL_DATA_ROLES, STREET_WIDE_ROLES, UNMASK_ROLES
 from cases.transitions import TRANSITIONS
 from org import roles
 from org.models import Role
@@ -107,6 +107,10 @@ PAGES: dict[str, Access] = {
     "cases:detail": Access(roles=ALL, scope="case", kwargs=CASE),
     "cases:act": _transition("urge", pk="case", action="urge"),
     "cases:attach": _transition("attach", pk="case"),
+    # 批量签收 / 批量督办 from the list (cases/listing.py): the roles of either transition; each case is checked again.
+    "cases:bulk": Access(roles=_humans(TRANSITIONS["sign"].roles | TRANSITIONS["urge"].roles), method="POST"),
+    # Tap-to-call: an audited tel: redirect for whoever sees the phone unmasked (a handler: its department's cases).
+    "cases:call": Access(roles=_humans(PERSONAL_DATA_ROLES), scope="case", kwargs=CASE),
     "cases:attachment": Access(roles=ALL, scope="case", kwargs={"pk": "case", "attachment_id": "attachment"}),
     "open311:discovery": Access(public=True, kwargs={"fmt": "json"}),
     "open311:services": Access(public=True, kwargs={"fmt": "json"}),

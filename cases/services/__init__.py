@@ -10,7 +10,14 @@
 Callers use this package (`from cases import services`; `services.case_sign(...)`), never a sub-module.
 """
 
-from .attachments import ATTACHMENT_SIGNATURES, MAX_ATTACHMENT_BYTES, case_attach, sniff_attachment
+from .attachments import (
+    ATTACHMENT_SIGNATURES,
+    MAX_ATTACHMENT_BYTES,
+    MAX_FINISH_PHOTOS,
+    case_attach,
+    case_finish_with_photos,
+    sniff_attachment,
+)
 from .engine import perform
 from .lifecycle import (
     CONTACT_METHODS,
@@ -87,6 +94,8 @@ __all__ = [
     "ATTACHMENT_SIGNATURES",
     "MAX_ATTACHMENT_BYTES",
     "case_attach",
+    "case_finish_with_photos",
+    "MAX_FINISH_PHOTOS",
     "sniff_attachment",
     "case_chase",
     "case_mark_overdue",

@@ -22,7 +22,12 @@ def act(page, action: str, fields: dict[str, str] | None = None, checks: tuple[s
             field.fill(value)
     for name in checks:
         form.locator(f"[name={name}]").check()
-    form.locator("button[type=submit]").click()
+    opener = form.locator("[data-confirm-step]")
+    if opener.count():  # 办结: a confirmation step before the real submit (static/js/queue.js)
+        opener.click()
+        form.locator(".confirm-step button[type=submit]").click()
+    else:
+        form.locator("button[type=submit]").click()
 
 
 def expect_state(page, label: str) -> None:
