@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case as When_, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case as Choose
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 
 from core import clock
 from org.addresses import normalise_address, up_to_lane
@@ -40,8 +41,8 @@ def queue_department(user: User) -> QuerySet[Case]:
 def queue_callback(user: User) -> QuerySet[Case]:
     """待回访 then 待结案: handled cases awaiting the call (oldest 办结 first), then called-back ones awaiting close
     (oldest 回访 first). Ranked explicitly: the state codes' alphabet put 已回访 before 已办结."""
-    rank = When_(When(state=State.HANDLED, then=Value(0)), default=Value(1), output_field=IntegerField())
-    waiting_since = When_(When(state=State.HANDLED, then=F("handled_at")), default=F("called_back_at"))
+    rank = Choose(When(state=State.HANDLED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    waiting_since = Choose(When(state=State.HANDLED, then=F("handled_at")), default=F("called_back_at"))
     return (_cases(user).filter(state__in=HANDLED_STATES)
             .annotate(callback_rank=rank, waiting_since=waiting_since)
             .order_by("callback_rank", F("waiting_since").asc(nulls_first=True), "id"))

@@ -21,8 +21,6 @@ from .lifecycle import (
     case_close,
     case_co_report,
     case_dispatch,
-    deadline_warning,
-    extended_deadline,
     case_finish,
     case_record_first_contact,
     case_reject_extension,
@@ -31,6 +29,8 @@ from .lifecycle import (
     case_request_extension,
     case_request_return,
     case_sign,
+    deadline_warning,
+    extended_deadline,
 )
 from .registration import (
     LANDLINE_RE,
