@@ -14,6 +14,7 @@ from .attachments import ATTACHMENT_SIGNATURES, MAX_ATTACHMENT_BYTES, case_attac
 from .engine import perform
 from .lifecycle import (
     CONTACT_METHODS,
+    DEADLINE_WARNING_TEXT,
     case_add_progress,
     case_approve_extension,
     case_approve_return,
@@ -86,6 +87,7 @@ __all__ = [
     "case_request_extension",
     "case_request_return",
     "case_sign",
+    "DEADLINE_WARNING_TEXT",
     "deadline_warning",
     "extended_deadline",
     "ATTACHMENT_SIGNATURES",

@@ -148,6 +148,7 @@ def _decide(
         payload["request_reason"] = request.reason
         if extra:
             payload.update(extra(c, request) or {})
+        request.deadline_warning = payload.get("deadline_warning", "")  # for the page's message (not stored)
         decided.append(request)
 
     perform(actor=actor, case=case, action=action, note=reason, change=change, payload=payload)
@@ -254,6 +255,12 @@ def extended_deadline(old: datetime | None, extra_days: int, now: datetime) -> d
     """The working days granted count from the later of the old deadline and the approval: a late approval
     cannot hand back a deadline that has already passed."""
     return add_working_days(max(old, now) if old else now, extra_days)
+
+
+DEADLINE_WARNING_TEXT = {
+    "overdue": "注意:新办结期限已过,工单仍为超时,已提醒处置单位",
+    "near": "注意:新办结期限一个工作日内到期,已提醒处置单位",
+}
 
 
 def deadline_warning(deadline: datetime | None, now: datetime) -> str:

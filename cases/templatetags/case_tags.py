@@ -126,3 +126,14 @@ def text_for(text: str, user) -> str:
     from cases import policy
 
     return policy.mask_text(text) if policy.personal_data_cases(user) is None else text
+
+
+@register.filter
+def contact_method(value: str) -> str:
+    return CONTACT_METHODS.get(value, value or "—")
+
+
+@register.filter
+def event_time(value: Any) -> str:
+    """An ISO moment kept in an event's payload, as local "YYYY-mm-dd HH:MM"."""
+    return _when(value)
