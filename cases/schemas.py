@@ -153,6 +153,13 @@ class CallbackIn(Schema):
     remarks: str = ""
 
 
+class HandlerCallbackIn(Schema):
+    """双回访: the handling department's own call after 办结 (recorded; the centre's 回访 is the one that counts)."""
+    satisfaction: Literal["satisfied", "basically", "unsatisfied"]
+    solved: bool | None = Field(None, description="问题是否已实际解决(必填 true/false)")
+    remarks: str = ""
+
+
 class ReopenIn(Schema):
     reason: str
     lead_department_id: int | None = None

@@ -38,6 +38,13 @@ class CaseFacts:
     def has_event(self, action: str) -> bool:
         return CaseEvent.objects.filter(case=self.case, action=action).exists()
 
+    def done_since_finish(self, action: str) -> bool:
+        """Whether `action` was recorded after the latest 办结 (this handling round's)."""
+        finished = (CaseEvent.objects.filter(case=self.case, action="finish").order_by("-at", "-id")
+                    .values_list("id", flat=True).first())
+        return finished is not None and CaseEvent.objects.filter(case=self.case, action=action,
+                                                                 id__gt=finished).exists()
+
 
 @dataclass(frozen=True)
 class Guard:
@@ -135,6 +142,12 @@ NOT_YET_OVERDUE = Guard("already_overdue", "工单已标记超时", lambda f: no
 NOT_YET_ANONYMISED = Guard("already_anonymised", "工单个人信息已匿名化",
                            lambda f: not f.has_event(ANONYMISE_EVENT), conflict=True)
 
+# 双回访 (双先联、双回访): the handling department calls the citizen back itself after 办结, then the centre does; the
+# centre's round (action "callback") is the one the case keeps and every 满意率/解决率 counts.
+HANDLER_CALLBACK_EVENT = "handler_callback"
+HANDLER_CALLBACK_ONCE = Guard("handler_callback_done", "本轮办结后处置单位已自行回访",
+                              lambda f: not f.done_since_finish(HANDLER_CALLBACK_EVENT), conflict=True)
+
 EXTENSION_DAYS = Bound("extra_days", 1, 60, "延期天数须为 1 到 60 个工作日")
 
 TRANSITIONS: dict[str, Transition] = {
@@ -168,6 +181,8 @@ TRANSITIONS: dict[str, Transition] = {
                     req("first_contacted", "处置人是否曾先行联系", choice=True),
                     req("remarks", "不满意原因",
                         lambda values, case: values.get("satisfaction") == Satisfaction.UNSATISFIED)]),
+        t(HANDLER_CALLBACK_EVENT, "处置单位回访", {S.HANDLED}, {R.HANDLER}, None, guards=[HANDLER_CALLBACK_ONCE],
+          required=[req("solved", "问题是否已实际解决", choice=True), req("remarks", "回访情况")]),
         t("reopen", "重办", {S.CALLED_BACK}, {R.CALLBACK} | CENTRE, S.DISPATCHED, guards=[UNSATISFIED],
           required=[req("reason", "重办理由")]),
         t("close", "结案", {S.CALLED_BACK}, {R.CALLBACK} | CENTRE, S.CLOSED,

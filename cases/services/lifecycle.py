@@ -339,6 +339,19 @@ def case_callback(
     return case
 
 
+def case_handler_callback(
+    *, actor: User, case: Case, satisfaction: str, solved: bool | None, remarks: str
+) -> CaseEvent:
+    """双回访, the department's round: the handler calls the citizen back after 办结. Recorded as its own event; the
+    case's satisfaction and every rate stay the centre's (case_callback)."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed("请选择满意度", details={"field": "satisfaction"})
+    texts = require_fields("handler_callback", solved=solved, remarks=remarks)
+    return perform(actor=actor, case=case, action="handler_callback", note=texts["remarks"],
+                   payload={"round": "department", "satisfaction": satisfaction, "solved": solved,
+                            "department": actor.department.name if actor.department_id else ""})
+
+
 def case_reopen(
     *, actor: User, case: Case, reason: str, lead_department: Department | None = None,
     co_departments: Iterable[Department] = (),

@@ -92,6 +92,7 @@ PAYLOAD_FIELDS: dict[str, tuple[str | None, Any]] = {
     "hotline_number": ("热线号", str),
     "department": ("单位", str),
     "automatic": (None, _yes_no("系统自动", "")),
+    "round": (None, lambda v: {"department": "处置单位自行回访(不计入满意率)"}.get(v, v)),
     "name": ("文件", str),
 }
 SKIPPED = {"reason", "size", "content_type"}
@@ -137,3 +138,8 @@ def contact_method(value: str) -> str:
 def event_time(value: Any) -> str:
     """An ISO moment kept in an event's payload, as local "YYYY-mm-dd HH:MM"."""
     return _when(value)
+
+
+@register.filter
+def satisfaction_label(value: str) -> str:
+    return Satisfaction(value).label if value in Satisfaction.values else (value or "")

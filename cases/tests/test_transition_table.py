@@ -52,6 +52,8 @@ CALLS: dict[str, Callable[[Any, User, Case], Any]] = {
     "finish": lambda s, a, c: services.case_finish(actor=a, case=c, result="已清理完毕"),
     "callback": lambda s, a, c: services.case_callback(actor=a, case=c, satisfaction="satisfied", solved=True,
                                                        first_contacted=True),
+    "handler_callback": lambda s, a, c: services.case_handler_callback(actor=a, case=c, satisfaction="satisfied",
+                                                                       solved=True, remarks="已电话回访,居民认可"),
     "reopen": lambda s, a, c: services.case_reopen(actor=a, case=c, reason="回访不满意,重新处置"),
     "close": lambda s, a, c: services.case_close(actor=a, case=c, reason="已向诉求人解释"),
     "urge": lambda s, a, c: services.case_urge(actor=a, case=c, note="请加快办理"),

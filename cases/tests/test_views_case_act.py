@@ -98,6 +98,10 @@ STEPS = [
     Step("callback", lambda s: s.handled_case(), "callback",
          lambda s, c: {"satisfaction": "satisfied", "solved": "on", "first_contacted": "on"},
          lambda s, c: c.state == State.CALLED_BACK and c.satisfaction == "satisfied" and c.solved is True),
+    Step("handler_callback", lambda s: s.handled_case(), "handler",
+         lambda s, c: {"satisfaction": "basically", "solved": "false", "remarks": "居民称基本满意"},
+         lambda s, c: c.state == State.HANDLED and c.satisfaction == ""
+         and c.events.get(action="handler_callback").payload["solved"] is False),
     Step("reopen", lambda s: s.called_back_case(satisfaction="unsatisfied"), "dispatcher",
          lambda s, c: {"reason": "诉求人不满意,改由物业处置", "lead_department_id": s.other_department.pk},
          lambda s, c: c.state == State.DISPATCHED and c.lead_department == s.other_department and c.reopen_count == 1),

@@ -128,3 +128,19 @@ def test_the_callback_desk_lists_calls_to_make_first_with_the_contact_record(cli
     detail = html_of(client, street.callback, f"/cases/{to_call.pk}/")
     hint = detail[detail.index('id="first-contacts-hint"'):]
     assert "处置人先联记录" in hint and "电话 · 2026-11-03 09:00" in hint and "已电话联系诉求人,约定上门时间" in hint
+
+
+def test_double_callback_the_department_round_shows_beside_the_centre_form(client, street):
+    case = street.handled_case()
+    client.force_login(street.handler)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "处置单位回访" in page and '<select name="solved" required>' in page
+    refused = client.post(f"/cases/{case.pk}/act/handler_callback/", {"satisfaction": "satisfied", "solved": "true"},
+                          HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and "请填写回访情况" in refused.content.decode()
+    client.post(f"/cases/{case.pk}/act/handler_callback/",
+                {"satisfaction": "basically", "solved": "true", "remarks": "居民说基本满意"})
+    detail = html_of(client, street.callback, f"/cases/{case.pk}/")
+    hint = detail[detail.index('id="first-contacts-hint"'):]
+    assert "处置单位自行回访" in hint and "基本满意 · 称已解决:居民说基本满意" in hint
+    assert "处置单位自行回访(不计入满意率)" in detail  # the timeline's round
