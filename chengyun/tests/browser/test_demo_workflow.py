@@ -86,8 +86,8 @@ def test_a_complaint_travels_through_every_desk_and_comes_back_satisfied(demo, l
     screenshot(callback, "demo-callback-workbench")
     assert callback.locator(f"text={case.number}").count() == 1
     callback.goto(url)
-    act(callback, "callback", {"satisfaction": "unsatisfied", "remarks": "只清理了一半,通道还是堵的"},
-        checks=("first_contacted",))
+    act(callback, "callback", {"satisfaction": "unsatisfied", "solved": "false", "first_contacted": "true",
+                               "remarks": "只清理了一半,通道还是堵的"})
     expect_state(callback, "已回访")
     act(callback, "reopen", {"reason": "回访不满意:通道仍堵塞,请彻底清理"})
     expect_state(callback, "已派单")
@@ -100,7 +100,8 @@ def test_a_complaint_travels_through_every_desk_and_comes_back_satisfied(demo, l
     expect_state(handler, "已办结")
 
     callback.goto(url)
-    act(callback, "callback", {"satisfaction": "satisfied"}, checks=("solved", "first_contacted"))
+    act(callback, "callback", {"satisfaction": "satisfied", "solved": "true", "first_contacted": "true",
+                               "remarks": "这次彻底清理了"})
     expect_state(callback, "已回访")
     act(callback, "close")
     expect_state(callback, "已结案")
