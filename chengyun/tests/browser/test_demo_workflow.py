@@ -66,7 +66,7 @@ def test_a_complaint_travels_through_every_desk_and_comes_back_satisfied(demo, l
     screenshot(dispatcher, "demo-dispatcher-workbench")
     dispatcher.check(f"#bulk-dispatch input[name=case][value='{case.pk}']")
     dispatcher.select_option("#bulk-dispatch select[name=lead_department]", "matrix")
-    dispatcher.click("#bulk-dispatch button[type=submit]")
+    dispatcher.click("#bulk-dispatch button:has-text('批量派单')")  # each row has its own 派单 button too
     dispatcher.locator(".msg", has_text=case.number).wait_for()
     case.refresh_from_db()
     lead = case.lead_department
@@ -118,7 +118,7 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
     dispatcher = login("dispatcher")
     dispatcher.check(f"#bulk-dispatch input[name=case][value='{wrong.pk}']")
     dispatcher.select_option("#bulk-dispatch select[name=lead_department]", label="静安寺城管中队")
-    dispatcher.click("#bulk-dispatch button[type=submit]")
+    dispatcher.click("#bulk-dispatch button:has-text('批量派单')")  # each row has its own 派单 button too
     dispatcher.locator(".msg", has_text=wrong.number).wait_for()
 
     chengguan = login("handler_cg")
@@ -127,7 +127,7 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
     expect_state(chengguan, "退单待审")
 
     dispatcher.goto(f"{live_server.url}/")
-    row = dispatcher.locator(f"tr[data-request='{wrong.requests.get().pk}']")
+    row = dispatcher.locator(f"[data-request='{wrong.requests.get().pk}']")
     row.locator("input[name=reason]").fill("同意,改派物业")
     row.locator("button[value=approve]").click()
     dispatcher.locator(".msg", has_text="退单申请已同意").wait_for()
@@ -150,7 +150,7 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
         time.sleep(0.1)
     request = pending.get()
     dispatcher.goto(f"{live_server.url}/")
-    row = dispatcher.locator(f"tr[data-request='{request.pk}']")
+    row = dispatcher.locator(f"[data-request='{request.pk}']")
     row.locator("input[name=reason]").fill("可先行处置,不予延期")
     row.locator("button[value=reject]").click()
     dispatcher.locator(".msg", has_text="延期申请已驳回").wait_for()
