@@ -144,3 +144,16 @@ def test_double_callback_the_department_round_shows_beside_the_centre_form(clien
     hint = detail[detail.index('id="first-contacts-hint"'):]
     assert "处置单位自行回访" in hint and "基本满意 · 称已解决:居民说基本满意" in hint
     assert "处置单位自行回访(不计入满意率)" in detail  # the timeline's round
+
+
+def test_approving_a_late_extension_on_the_case_page_warns_in_its_notice(client, street):
+    with clock.frozen_at(at(2026, 11, 2, 9, 0)):
+        case = street.handling_case()
+    with clock.frozen_at(at(2026, 11, 5, 9, 0)):
+        services.case_request_extension(actor=street.handler, case=case, reason="需协调", extra_days=1)
+    client.force_login(street.dispatcher)
+    with clock.frozen_at(at(2026, 11, 11, 9, 0)):
+        response = client.post(f"/cases/{case.pk}/act/approve_extension/", {"reason": "同意"}, HTTP_HX_REQUEST="true")
+    notice = response.content.decode()
+    notice = notice[notice.index('id="action-notice"'):]
+    assert "已同意延期。注意:新办结期限一个工作日内到期,已提醒处置单位" in notice[:200]
