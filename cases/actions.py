@@ -27,6 +27,7 @@ from .schemas import (
     ExtensionIn,
     FinishIn,
     FirstContactIn,
+    HandlerCallbackIn,
     MergeIn,
     NoteIn,
     ReasonIn,
@@ -132,6 +133,11 @@ def run_callback(request: HttpRequest, case: Case, body: CallbackIn):
                                   first_contacted=body.first_contacted, remarks=body.remarks)
 
 
+def run_handler_callback(request: HttpRequest, case: Case, body: HandlerCallbackIn):
+    return services.case_handler_callback(actor=request.user, case=case, satisfaction=body.satisfaction,
+                                          solved=body.solved, remarks=body.remarks)
+
+
 def run_reopen(request: HttpRequest, case: Case, body: ReopenIn):
     return services.case_reopen(
         actor=request.user, case=case, reason=body.reason,
@@ -187,6 +193,7 @@ ACTIONS: dict[str, Action] = {
         Action("approve_extension", "extension-approve", ReasonIn, run_approve_extension),
         Action("reject_extension", "extension-reject", ReasonIn, run_reject_extension),
         Action("finish", "finish", FinishIn, run_finish),
+        Action("handler_callback", "handler-callback", HandlerCallbackIn, run_handler_callback),
         Action("callback", "callback", CallbackIn, run_callback),
         Action("reopen", "reopen", ReopenIn, run_reopen),
         Action("close", "close", ReasonIn, run_close),

@@ -111,7 +111,14 @@ def _max_length(field) -> int | None:
     return next((m.max_length for m in field.metadata if getattr(m, "max_length", None)), None)
 
 
-def _choices(name: str) -> list[tuple[Any, str]] | None:
+# A yes/no question without a default (回访's 已解决, 处置人曾先行联系) is a required 是/否 choice, never a checkbox:
+# an unticked box cannot tell "否" from "not asked" and silently recorded 未解决 · 未先联.
+YES_NO = [("true", "是"), ("false", "否")]
+
+
+def _choices(name: str, kind: str = "") -> list[tuple[Any, str]] | None:
+    if kind == "yesno":
+        return YES_NO
     if name in ("lead_department_id", "co_department_ids"):
         return [(d.pk, d.name) for d in Department.objects.filter(is_active=True).order_by("kind", "name")]
     if name == "method":
@@ -133,10 +140,12 @@ def _base_type(annotation: Any) -> Any:
     return args[0] if origin in (typing.Union, types.UnionType) and args else annotation
 
 
-def _kind(name: str, annotation: Any) -> str:
+def _kind(name: str, annotation: Any, required: bool = False) -> str:
     if name == "version":
         return "hidden"
     base = _base_type(annotation)
+    if base is bool and required:
+        return "yesno"
     if typing.get_origin(base) is list:
         return "multiselect"
     if name in ("category_id", "lead_department_id", "method", "satisfaction"):
@@ -179,7 +188,8 @@ def action_fields(action: str, schema, initial: dict[str, Any] | None = None,
     initial = initial or {}
     specs = []
     for name, field in schema.model_fields.items():
-        kind = _kind(name, field.annotation)
+        always = TRANSITIONS[action].always_required()
+        kind = _kind(name, field.annotation, field.is_required() or name in always)
         if posted is not None and kind != "hidden":
             value = _posted_value(kind, name, posted)
         elif name in initial:
@@ -188,9 +198,9 @@ def action_fields(action: str, schema, initial: dict[str, Any] | None = None,
             value = None if field.is_required() else field.default
         label = ACTION_FIELD_LABELS.get((action, name), FIELD_LABELS.get(name, name))
         specs.append(FieldSpec(
-            name=name, label=label, kind=kind,
-            required=field.is_required() or name in TRANSITIONS[action].always_required(),
-            choices=_choices(name), groups=_groups(name), value=value, bounds=_bounds(action, name),
+            name=name, label=label, kind="select" if kind == "yesno" else kind,
+            required=field.is_required() or name in always,
+            choices=_choices(name, kind), groups=_groups(name), value=value, bounds=_bounds(action, name),
             max_length=_max_length(field),
         ))
     return specs

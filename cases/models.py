@@ -193,12 +193,15 @@ class Request(models.Model):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已同意"
         REJECTED = "rejected", "已驳回"
+        EXPIRED = "expired", "已失效"  # the case moved on (办结, 挂账, 合并) before anyone decided
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="requests", verbose_name="工单")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField("理由")
     requested_deadline = models.DateTimeField("申请延至", null=True, blank=True)
+    # 延期: the working days asked for; on approval they count from the later of the old deadline and the approval.
+    extra_days = models.PositiveSmallIntegerField("申请延期工作日", null=True, blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="requests", verbose_name="申请单位"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Case as Switch
-from django.db.models import Count, F, Q, QuerySet, When
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -92,8 +92,13 @@ def department_tab_counts(user: User) -> dict[str, int]:
 
 
 def queue_callback(user: User) -> QuerySet[Case]:
-    """待回访 then 待结案: handled cases awaiting the call, then called-back ones awaiting close."""
-    return _cases(user).filter(state__in=HANDLED_STATES).order_by("state", "handled_at", "id")
+    """待回访 then 待结案: handled cases awaiting the call (oldest 办结 first), then called-back ones awaiting close
+    (oldest 回访 first). Ranked explicitly: the state codes' alphabet put 已回访 before 已办结."""
+    rank = Switch(When(state=State.HANDLED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    waiting_since = Switch(When(state=State.HANDLED, then=F("handled_at")), default=F("called_back_at"))
+    return (_cases(user).filter(state__in=HANDLED_STATES)
+            .annotate(callback_rank=rank, waiting_since=waiting_since)
+            .order_by("callback_rank", F("waiting_since").asc(nulls_first=True), "id"))
 
 
 def queue_to_verify(user: User) -> QuerySet[Case]:

@@ -149,8 +149,16 @@ class FinishIn(Schema):
 
 class CallbackIn(Schema):
     satisfaction: Literal["satisfied", "basically", "unsatisfied"]
-    solved: bool
-    first_contacted: bool
+    # Required answers (the lifecycle table's `choice` rules): a missing one is 422 "请选择…", never a silent 否.
+    solved: bool | None = Field(None, description="问题是否已实际解决(必填 true/false)")
+    first_contacted: bool | None = Field(None, description="处置人是否曾先行联系(必填 true/false)")
+    remarks: str = ""
+
+
+class HandlerCallbackIn(Schema):
+    """双回访: the handling department's own call after 办结 (recorded; the centre's 回访 is the one that counts)."""
+    satisfaction: Literal["satisfied", "basically", "unsatisfied"]
+    solved: bool | None = Field(None, description="问题是否已实际解决(必填 true/false)")
     remarks: str = ""
 
 

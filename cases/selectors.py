@@ -139,6 +139,13 @@ def case_events(user: User, case: Case, *, request=None) -> list[CaseEvent]:
     return events
 
 
+def round_first_contacts(events: list[CaseEvent]) -> list[CaseEvent]:
+    """The handler's 先联 of the current round (since the last 派单/重办) and, under 双回访, the department's own
+    回访, for the callback form: the operator asks the citizen about them. From the already masked timeline."""
+    start = max((i for i, e in enumerate(events) if e.action in ("dispatch", "reopen")), default=-1)
+    return [e for e in events[start + 1:] if e.action in ("record_first_contact", "handler_callback")]
+
+
 def _audit_view(user: User, request, *, object_type: str, object_id: str, detail: dict | None = None) -> None:
     from audit.models import AuditEntry
     from audit.services import audit_record

@@ -38,6 +38,13 @@ class CaseFacts:
     def has_event(self, action: str) -> bool:
         return CaseEvent.objects.filter(case=self.case, action=action).exists()
 
+    def done_since_finish(self, action: str) -> bool:
+        """Whether `action` was recorded after the latest 办结 (this handling round's)."""
+        finished = (CaseEvent.objects.filter(case=self.case, action="finish").order_by("-at", "-id")
+                    .values_list("id", flat=True).first())
+        return finished is not None and CaseEvent.objects.filter(case=self.case, action=action,
+                                                                 id__gt=finished).exists()
+
 
 @dataclass(frozen=True)
 class Guard:
@@ -63,6 +70,8 @@ class Required:
     label: str
     when: Callable[[dict[str, Any], Case | None], bool] | None = None
     needs_case: bool = False
+    # A 是/否 answer rather than a text: False is an answer, only None (not asked) is missing.
+    choice: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,8 +121,8 @@ def t(action: str, label: str, sources, roles, to: str | None, **kwargs) -> Tran
     return Transition(action, label, frozenset(sources), frozenset(roles), to, **kwargs)
 
 
-def req(name: str, label: str, when=None, *, needs_case: bool = False) -> Required:
-    return Required(name, label, when, needs_case)
+def req(name: str, label: str, when=None, *, needs_case: bool = False, choice: bool = False) -> Required:
+    return Required(name, label, when, needs_case, choice)
 
 
 CENTRE = {R.DISPATCHER, R.ADMIN}
@@ -132,6 +141,12 @@ UNSATISFIED = Guard("reopen_needs_unsatisfied", "只有回访不满意的工单�
 NOT_YET_OVERDUE = Guard("already_overdue", "工单已标记超时", lambda f: not f.case.is_overdue, conflict=True)
 NOT_YET_ANONYMISED = Guard("already_anonymised", "工单个人信息已匿名化",
                            lambda f: not f.has_event(ANONYMISE_EVENT), conflict=True)
+
+# 双回访 (双先联、双回访): the handling department calls the citizen back itself after 办结, then the centre does; the
+# centre's round (action "callback") is the one the case keeps and every 满意率/解决率 counts.
+HANDLER_CALLBACK_EVENT = "handler_callback"
+HANDLER_CALLBACK_ONCE = Guard("handler_callback_done", "本轮办结后处置单位已自行回访",
+                              lambda f: not f.done_since_finish(HANDLER_CALLBACK_EVENT), conflict=True)
 
 EXTENSION_DAYS = Bound("extra_days", 1, 60, "延期天数须为 1 到 60 个工作日")
 
@@ -162,8 +177,12 @@ TRANSITIONS: dict[str, Transition] = {
           required=[req("result", "办结情况"),
                     req("explanation", "诉求未能满足的原因", lambda values, case: not values.get("demand_met", True))]),
         t("callback", "回访", {S.HANDLED}, {R.CALLBACK, R.DISPATCHER}, S.CALLED_BACK,
-          required=[req("remarks", "不满意原因",
+          required=[req("solved", "问题是否已实际解决", choice=True),
+                    req("first_contacted", "处置人是否曾先行联系", choice=True),
+                    req("remarks", "不满意原因",
                         lambda values, case: values.get("satisfaction") == Satisfaction.UNSATISFIED)]),
+        t(HANDLER_CALLBACK_EVENT, "处置单位回访", {S.HANDLED}, {R.HANDLER}, None, guards=[HANDLER_CALLBACK_ONCE],
+          required=[req("solved", "问题是否已实际解决", choice=True), req("remarks", "回访情况")]),
         t("reopen", "重办", {S.CALLED_BACK}, {R.CALLBACK} | CENTRE, S.DISPATCHED, guards=[UNSATISFIED],
           required=[req("reason", "重办理由")]),
         t("close", "结案", {S.CALLED_BACK}, {R.CALLBACK} | CENTRE, S.CLOSED,
@@ -188,6 +207,22 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
+# A pending request lives only while its decision is possible: when a change takes the case out of every state
+# the deciding rows start from (延期 once the case is 办结, 挂账 or 合并; 退单 once it is 合并), the request is
+# closed as 已失效 by the engine in the same transaction, with its own event on the timeline.
+REQUEST_DECIDED_BY: dict[str, tuple[str, ...]] = {
+    Request.Kind.EXTENSION: ("approve_extension", "reject_extension"),
+    Request.Kind.RETURN: ("approve_return", "reject_return"),
+}
+REQUEST_EXPIRED_EVENT = "request_expired"
+
+
+def requests_ending_in(state: str) -> list[str]:
+    """The request kinds no row may decide any more once the case is in `state`."""
+    return [kind for kind, actions in REQUEST_DECIDED_BY.items()
+            if not any(state in TRANSITIONS[action].sources for action in actions)]
+
+
 def transition_for(action: str) -> Transition:
     return TRANSITIONS[action]
 
@@ -205,6 +240,10 @@ def require_fields(action: str, *, case: Case | None = None, **values: Any) -> d
         if rule.needs_case and case is None:
             continue
         if rule.when is not None and not rule.when(values, case):
+            continue
+        if rule.choice:
+            if not isinstance(values.get(rule.field), bool):
+                raise ValidationFailed(f"请选择{rule.label}", details={"field": rule.field})
             continue
         text = (values.get(rule.field) or "").strip()
         if not text:

@@ -214,6 +214,7 @@ def _suggestion(request: HttpRequest, case: Case, available) -> Any:
 def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", failed_action: str = "",
                     notice: str = "") -> dict[str, Any]:
     available = selectors.case_available_actions(request.user, case)
+    events = selectors.case_events(request.user, case, request=request)
     actions = []
     for transition in available:
         if transition.action not in ACTIONS:
@@ -221,12 +222,14 @@ def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", fa
         schema = ACTIONS[transition.action].schema
         posted = request.POST if transition.action == failed_action else None
         actions.append({"action": transition.action, "label": transition.label,
-                        "fields": action_fields(transition.action, schema, _initial(case, transition.action), posted)})
+                        "fields": action_fields(transition.action, schema, _initial(case, transition.action), posted),
+                        "contacts": selectors.round_first_contacts(events) if transition.action == "callback"
+                        else None})
     deadline_status = selectors.deadline_status(case)
     return {
         "case": case,
         "person": selectors.case_personal_data(request.user, case, request=request),
-        "events": selectors.case_events(request.user, case, request=request),
+        "events": events,
         **selectors.case_texts(request.user, case),  # pending_requests, assignments, attachments: texts masked
         "related": selectors.case_related(request.user, case, request=request),
         "actions": actions, "error": error, "failed_action": failed_action, "notice": notice,
@@ -262,10 +265,12 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return refused_page(request, _refusal(request.user, case, transition), transition=transition)
     entry = ACTIONS[action]
     try:
-        entry.run(request, case, parse_action(action, entry.schema, request.POST))
+        result = entry.run(request, case, parse_action(action, entry.schema, request.POST))
     except DomainError as exc:
         return _render_refused(request, pk, action, exc)
     notice = f"已{transition.label}"
+    if warning := getattr(result, "deadline_warning", ""):  # an approved 延期 that still leaves the case due now
+        notice += f"。{services.DEADLINE_WARNING_TEXT[warning]}"
     try:
         case = selectors.case_get(request.user, pk)
     except NotFound:

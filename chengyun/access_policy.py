@@ -91,6 +91,9 @@ PAGES: dict[str, Access] = {
     # The dispatch queue and the request queue are empty for other roles; the services refuse them as well.
     "workbench-bulk-dispatch": Access(roles=ALL, method="POST"),
     "workbench-decide": Access(roles=ALL, method="POST", kwargs={"pk": "request"}),
+    "workbench-dispatch-one": Access(roles=ALL, method="POST", kwargs={"pk": "case"}),
+    # 下一件 walks the dispatch queue: the dispatch desk's roles only.
+    "workbench-next": Access(roles=frozenset({Role.DISPATCHER, Role.ADMIN})),
     "workbench-address": Access(roles=ALL),
     "workbench-patrol-report": Access(roles=_humans(TRANSITIONS["register"].roles), method="POST"),
     "login": Access(public=True),

@@ -7,7 +7,7 @@ from typing import Any
 from cases.models import Case
 from org.models import User
 
-from .selectors import department_for, suggestion_for_case
+from .selectors import department_for, returned_departments, suggestion_for_case
 
 
 def form_defaults(case: Case, action: str) -> dict[str, Any]:
@@ -15,7 +15,8 @@ def form_defaults(case: Case, action: str) -> dict[str, Any]:
         # The suggested category when none is set, the 小区's 物业, history.
         suggestion = suggestion_for_case(None, case, with_duplicates=False)
         category = case.category or (suggestion.category.category if suggestion.category else None)
-        guess = department_for(category, suggestion.place, suggestion.version) if category else None
+        guess = (department_for(category, suggestion.place, suggestion.version, exclude=returned_departments(case))
+                 if category else None)
         if guess:
             return {"category_id": category.pk, "lead_department_id": guess.lead.pk,
                     "co_department_ids": [d.pk for d in guess.co]}

@@ -18,10 +18,25 @@ class DepartmentGuess:
     reason: str
 
 
-def department_for(category: Category, place: PlaceMatch, version: ClassifierVersion | None = None) -> DepartmentGuess | None:
+def department_for(category: Category, place: PlaceMatch, version: ClassifierVersion | None = None, *,
+                   exclude: dict[int, str] | None = None) -> DepartmentGuess | None:
     """Responsibility matrix for category × 居民区; the 小区's own 物业 where the matrix names a 物业公司;
     then history: when this 小区's (or 居民区's) closed cases of the category mostly ended with another
-    department, that department, with the count as the reason."""
+    department, that department, with the count as the reason. `exclude` (id → name): departments that
+    returned this case with an approved 退单 — never proposed again; a co-department takes the lead, or none."""
+    guess = _department_for(category, place, version)
+    if guess is None or not exclude:
+        return guess
+    co = [d for d in guess.co if d.pk not in exclude]
+    if guess.lead.pk not in exclude:
+        return DepartmentGuess(guess.lead, co, guess.reason) if len(co) != len(guess.co) else guess
+    returned = exclude[guess.lead.pk]
+    if co:
+        return DepartmentGuess(co[0], co[1:], f"{returned}已退单,改由原协办单位{co[0].name}主办")
+    return None
+
+
+def _department_for(category: Category, place: PlaceMatch, version: ClassifierVersion | None) -> DepartmentGuess | None:
     snapshot = org_snapshot()
     neighbourhood_id = place.neighbourhood.pk if place.neighbourhood else None
     found = snapshot.rules.get((category.pk, neighbourhood_id)) or snapshot.rules.get((category.pk, None))

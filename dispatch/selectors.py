@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases.models import Case
+from cases.models import Case, Request
 from org.models import User
 
 from .categories import CategoryGuess, categories_for_text
@@ -28,7 +28,7 @@ from .snapshot import OrgSnapshot, active_classifier, org_snapshot, reset_caches
 
 __all__ = [
     "CategoryGuess", "DepartmentGuess", "DuplicateGuess", "OrgSnapshot", "PlaceMatch", "Suggestion",
-    "active_classifier", "address_key", "categories_for_text", "department_for", "duplicate_candidates",
+    "active_classifier", "address_key", "returned_departments", "categories_for_text", "department_for", "duplicate_candidates",
     "duplicate_score", "neighbouring_estates", "org_snapshot", "outcome_summary", "place_for", "reset_caches",
     "suggestion_for_case", "suggestion_for_text", "text_similarity",
 ]
@@ -71,13 +71,22 @@ class Suggestion:
         return ";".join(parts)
 
 
+def returned_departments(case: Case) -> dict[int, str]:
+    """The departments that returned this case with an approved 退单 (id → name): smart dispatch never proposes
+    them for it again."""
+    if not case.pk or not case.return_count:
+        return {}
+    return dict(Request.objects.filter(case=case, kind=Request.Kind.RETURN, status=Request.Status.APPROVED)
+                .values_list("department_id", "department__name"))
+
+
 def suggestion_for_text(
     *, content: str, address: str = "", latitude=None, longitude=None, user: User | None = None,
-    case: Case | None = None, with_duplicates: bool = True,
+    case: Case | None = None, with_duplicates: bool = True, exclude: dict[int, str] | None = None,
 ) -> Suggestion:
     categories, version = categories_for_text(content)
     place = place_for(address, latitude, longitude, case=case)
-    department = department_for(categories[0].category, place, version) if categories else None
+    department = department_for(categories[0].category, place, version, exclude=exclude) if categories else None
     category_id = (case.category_id if case is not None and case.category_id else
                    categories[0].category.pk if categories else None)
     duplicates = duplicate_candidates(content=content, address=address, place=place, category_id=category_id,
@@ -89,4 +98,5 @@ def suggestion_for_text(
 def suggestion_for_case(user: User | None, case: Case, *, with_duplicates: bool = True) -> Suggestion:
     """What smart dispatch proposes for a case: category top-3, place, lead (+ co) department, duplicates."""
     return suggestion_for_text(content=case.content, address=case.address, latitude=case.latitude,
-                               longitude=case.longitude, user=user, case=case, with_duplicates=with_duplicates)
+                               longitude=case.longitude, user=user, case=case, with_duplicates=with_duplicates,
+                               exclude=returned_departments(case))

@@ -72,7 +72,12 @@ def _recipients(event: CaseEvent) -> tuple[str, QuerySet[User] | list[User], str
     request = case.requests.filter(kind=request_kind).exclude(status=Request.Status.PENDING).order_by("-decided_at").first()
     verdict = "已同意" if action.startswith("approve") else "已驳回"
     users = [request.requested_by] if request else []
-    return kind, users, f"您的{request.get_kind_display() if request else ''}申请{verdict}:{subject}"
+    message = f"您的{request.get_kind_display() if request else ''}申请{verdict}:{subject}"
+    if warning := event.payload.get("deadline_warning"):  # an extension that still leaves the case due now
+        users = list(dict.fromkeys([*users, *_department_handlers(case, lead_only=True)]))
+        state = "已超时" if warning == "overdue" else "一个工作日内到期"
+        message = f"延期已同意但新期限{state},请尽快办结:{subject}{_deadline_text(case)}"
+    return kind, users, message
 
 
 def notification_create_for_events(*, events: list[CaseEvent]) -> list[Notification]:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("work/register/", views.quick_register, name="workbench-register"),
     path("work/dispatch/", views.bulk_dispatch, name="workbench-bulk-dispatch"),
     path("work/requests/<int:pk>/decide/", views.decide_request, name="workbench-decide"),
+    path("work/dispatch/<int:pk>/", views.dispatch_one, name="workbench-dispatch-one"),
+    path("work/next/", views.next_case, name="workbench-next"),
     path("work/address/", views.address_check, name="workbench-address"),
     path("work/patrol/report/", patrol.report, name="workbench-patrol-report"),
 ]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import queues, selectors, services
@@ -19,11 +20,12 @@ from cases.views import can_register, refused_page, registered_message
 from core.errors import DomainError
 from core.pages import login_required
 from dispatch.places import place_for
-from dispatch.selectors import department_for, suggestion_for_case
+from dispatch.selectors import department_for, returned_departments, suggestion_for_case
 from org.selectors import active_departments, address_options, responsibility_for
 
 from . import homes
-from .common import PATROL_ROLES, queue_page, recent_cases
+from .common import DISPATCH_DESK_ROLES, PATROL_ROLES, queue_page, recent_cases
+from .homes.dispatcher import dispatch_queue
 
 
 @login_required
@@ -78,11 +80,17 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
             guess = suggestion.department
             lead, co = (guess.lead, guess.co) if guess else (None, [])
             if case.category and suggestion.category and case.category != suggestion.category.category:
-                guess = department_for(case.category, suggestion.place, suggestion.version)
+                guess = department_for(case.category, suggestion.place, suggestion.version,
+                                       exclude=returned_departments(case))
                 lead, co = (guess.lead, guess.co) if guess else (None, [])
         elif target == "matrix":
             rule = responsibility_for(case.category, case.neighbourhood) if case.category_id else None
             lead, co = (rule.lead_department, list(rule.co_departments.all())) if rule else (None, [])
+            returned = returned_departments(case)
+            if lead is not None and lead.pk in returned:  # the matrix names the department that returned it
+                failed.append(f"{case.number}:{lead.name}已退单,请另选主办单位")
+                continue
+            co = [d for d in co if d.pk not in returned]
         else:
             lead, co = active_departments().filter(pk=target or 0).first(), []
         try:
@@ -95,7 +103,58 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已派单 {len(done)} 件:{'、'.join(done)}")
     for failure in failed:
         messages.error(request, failure)
-    return redirect("workbench")
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def dispatch_one(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row's 派单/再派 straight from the desk: the department chosen in that row (smart dispatch's proposal
+    preselected), the case's own category."""
+    case = queues.queue_to_dispatch(request.user).filter(pk=pk).first()
+    if case is None:
+        messages.error(request, "该工单已派出或不存在,请刷新")
+        return redirect(_back(request))
+    lead = active_departments().filter(pk=_int(request.POST.get(f"lead_{pk}"))).first()
+    category = None
+    if case.category is None:
+        suggestion = suggestion_for_case(request.user, case, with_duplicates=False)
+        category = suggestion.category.category if suggestion.category else None
+    try:
+        services.case_dispatch(actor=request.user, case=case, lead_department=lead, category=category)
+    except DomainError as exc:
+        messages.error(request, f"{case.number}:{exc.message}")
+    else:
+        messages.success(request, f"{case.number} 已派至{lead.name}")
+    return redirect(_back(request))
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+def _back(request: HttpRequest) -> str:
+    """The desk again with its sort and filters (only the workbench's own query string is kept)."""
+    query = request.POST.get("back", "")
+    return reverse("workbench") + (f"?{query}" if query and "//" not in query else "")
+
+
+@login_required
+@require_GET
+def next_case(request: HttpRequest) -> HttpResponse:
+    """下一件: the case after `after` in the dispatch queue as the desk sorts it (the first one when `after` has
+    left the queue, e.g. just dispatched)."""
+    if request.user.role not in DISPATCH_DESK_ROLES:
+        return refused_page(request, "只有派单员可以按派单队列逐件处理。", transition=TRANSITIONS["dispatch"])
+    _, waiting = dispatch_queue(request.user, request)
+    ids = list(waiting.values_list("pk", flat=True)[:2000])
+    after = _int(request.GET.get("after"))
+    if after in ids:
+        ids = ids[ids.index(after) + 1:] + ids[:ids.index(after)]
+    if not ids:
+        messages.success(request, "待派单队列已清空")
+        return redirect("workbench")
+    return redirect("cases:detail", pk=ids[0])
 
 
 @login_required
@@ -111,11 +170,13 @@ def decide_request(request: HttpRequest, pk: int) -> HttpResponse:
     call = {("return", True): services.case_approve_return, ("return", False): services.case_reject_return,
             ("extension", True): services.case_approve_extension, ("extension", False): services.case_reject_extension}
     try:
-        call[(item.kind, approve)](actor=request.user, case=item.case, reason=reason)
+        decided = call[(item.kind, approve)](actor=request.user, case=item.case, reason=reason)
     except DomainError as exc:
         messages.error(request, f"{item.case.number}:{exc.message}")
     else:
         messages.success(request, f"{item.case.number} {item.get_kind_display()}申请已{'同意' if approve else '驳回'}")
+        if warning := getattr(decided, "deadline_warning", ""):
+            messages.warning(request, f"{item.case.number} {services.DEADLINE_WARNING_TEXT[warning]}")
     return redirect("workbench")
 
 

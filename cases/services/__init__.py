@@ -21,6 +21,7 @@ from .attachments import (
 from .engine import perform
 from .lifecycle import (
     CONTACT_METHODS,
+    DEADLINE_WARNING_TEXT,
     case_add_progress,
     case_approve_extension,
     case_approve_return,
@@ -29,6 +30,7 @@ from .lifecycle import (
     case_co_report,
     case_dispatch,
     case_finish,
+    case_handler_callback,
     case_record_first_contact,
     case_reject_extension,
     case_reject_return,
@@ -36,6 +38,8 @@ from .lifecycle import (
     case_request_extension,
     case_request_return,
     case_sign,
+    deadline_warning,
+    extended_deadline,
 )
 from .registration import (
     LANDLINE_RE,
@@ -91,6 +95,10 @@ __all__ = [
     "case_request_extension",
     "case_request_return",
     "case_sign",
+    "case_handler_callback",
+    "DEADLINE_WARNING_TEXT",
+    "deadline_warning",
+    "extended_deadline",
     "ATTACHMENT_SIGNATURES",
     "MAX_ATTACHMENT_BYTES",
     "case_attach",

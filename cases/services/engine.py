@@ -20,10 +20,11 @@ from .. import policy
 from ..models import (
     Case,
     CaseEvent,
+    Request,
     State,
 )
 from ..signals import case_events_send_on_commit
-from ..transitions import TRANSITIONS, CaseFacts, Transition
+from ..transitions import REQUEST_EXPIRED_EVENT, TRANSITIONS, CaseFacts, Transition, requests_ending_in
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +82,32 @@ def perform(
             note=note,
             payload=payload or {},
         )
-        case_events_send_on_commit([event])  # heard by the CASE_EVENT_LISTENERS once this transaction commits
+        events = [event, *_expire_requests(actor=actor, case=locked, cause=event)]
+        case_events_send_on_commit(events)  # heard by the CASE_EVENT_LISTENERS once this transaction commits
     refresh_from(case, locked)
     return event
+
+
+def _expire_requests(*, actor: User, case: Case, cause: CaseEvent) -> list[CaseEvent]:
+    """Pending requests no row can decide in the case's new state end here, visibly: 已失效 with the reason, and one
+    event each on the timeline (the actor is the one whose action ended them)."""
+    if cause.from_state == cause.to_state:
+        return []
+    kinds = requests_ending_in(case.state)
+    if not kinds:
+        return []
+    now = clock.now()
+    reason = f"工单已转为「{State(case.state).label}」,申请随之失效"
+    ended = []
+    for request in Request.objects.select_for_update().filter(case=case, status=Request.Status.PENDING,
+                                                              kind__in=kinds):
+        request.status, request.decided_at, request.decision_reason = Request.Status.EXPIRED, now, reason
+        request.save(update_fields=["status", "decided_at", "decision_reason"])
+        ended.append(CaseEvent.objects.create(
+            case=case, action=REQUEST_EXPIRED_EVENT, actor=actor, at=now, from_state=case.state,
+            to_state=case.state, note=reason,
+            payload={"kind": request.kind, "request_reason": request.reason, "ended_by": cause.action}))
+    return ended
 
 
 def changed_fields(*, case_before: dict, case_after: Case) -> dict[str, Any]:

@@ -146,6 +146,7 @@ def _decide(
         payload["request_reason"] = request.reason
         if extra:
             payload.update(extra(c, request) or {})
+        request.deadline_warning = payload.get("deadline_warning", "")  # for the page's message (not stored)
         decided.append(request)
 
     perform(actor=actor, case=case, action=action, note=reason, change=change, payload=payload)
@@ -245,6 +246,7 @@ def case_request_extension(*, actor: User, case: Case, reason: str, extra_days: 
             Request.objects.create(
                 case=c, kind=Request.Kind.EXTENSION, reason=reason, department=actor.department,
                 requested_by=actor, requested_at=clock.now(), requested_deadline=add_working_days(base, extra_days),
+                extra_days=extra_days,
             )
         )
 
@@ -253,15 +255,44 @@ def case_request_extension(*, actor: User, case: Case, reason: str, extra_days: 
     return created[0]
 
 
+def extended_deadline(old: datetime | None, extra_days: int, now: datetime) -> datetime:
+    """The working days granted count from the later of the old deadline and the approval: a late approval
+    cannot hand back a deadline that has already passed."""
+    return add_working_days(max(old, now) if old else now, extra_days)
+
+
+DEADLINE_WARNING_TEXT = {
+    "overdue": "注意:新办结期限已过,工单仍为超时,已提醒处置单位",
+    "near": "注意:新办结期限一个工作日内到期,已提醒处置单位",
+}
+
+
+def deadline_warning(deadline: datetime | None, now: datetime) -> str:
+    """"overdue" or "near" (within one working day, the 临期 window of the reminders), else ""."""
+    if deadline is None:
+        return ""
+    if deadline <= now:
+        return "overdue"
+    return "near" if deadline <= add_working_days(now, 1) else ""
+
+
 def case_approve_extension(*, actor: User, case: Case, reason: str = "") -> Request:
-    """同意延期: the handling deadline moves; the event keeps the old and the new one."""
+    """同意延期: the handling deadline moves by the working days asked for, from the later of the old deadline and
+    now; the event keeps the old and the new one, and warns (临期/已超时) when the new one is close."""
 
     def extra(c: Case, request: Request) -> dict:
+        now = clock.now()
         old = c.handle_deadline
-        c.handle_deadline = request.requested_deadline
+        if request.extra_days:
+            c.handle_deadline = extended_deadline(old, request.extra_days, now)
+        else:  # asked before the number of days was kept: the date asked for, if it is still ahead
+            c.handle_deadline = max(request.requested_deadline, now) if request.requested_deadline else old
         c.extension_count += 1
-        c.is_overdue = c.handle_deadline < clock.now()
-        return {"old_deadline": iso_or_none(old), "new_deadline": iso_or_none(c.handle_deadline)}
+        c.is_overdue = c.handle_deadline is not None and c.handle_deadline < now
+        payload = {"old_deadline": iso_or_none(old), "new_deadline": iso_or_none(c.handle_deadline)}
+        if warning := deadline_warning(c.handle_deadline, now):
+            payload["deadline_warning"] = warning
+        return payload
 
     return _decide(actor=actor, case=case, kind=Request.Kind.EXTENSION, approve=True, reason=reason,
                    action="approve_extension", extra=extra)
@@ -293,12 +324,15 @@ def case_finish(*, actor: User, case: Case, result: str, demand_met: bool = True
 
 
 def case_callback(
-    *, actor: User, case: Case, satisfaction: str, solved: bool, first_contacted: bool, remarks: str = ""
+    *, actor: User, case: Case, satisfaction: str, solved: bool | None, first_contacted: bool | None,
+    remarks: str = "",
 ) -> Case:
-    """回访: satisfaction, whether it was actually solved and whether the handler called first."""
+    """回访: satisfaction, whether it was actually solved and whether the handler called first (both required
+    是/否 answers: they make the 实际解决率 and the 先联 rate)."""
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed("请选择满意度", details={"field": "satisfaction"})
-    remarks = require_fields("callback", satisfaction=satisfaction, remarks=remarks)["remarks"]
+    remarks = require_fields("callback", satisfaction=satisfaction, solved=solved, first_contacted=first_contacted,
+                             remarks=remarks)["remarks"]
 
     def change(c: Case) -> None:
         c.called_back_at = clock.now()
@@ -307,6 +341,19 @@ def case_callback(
     perform(actor=actor, case=case, action="callback", note=remarks, change=change,
              payload={"satisfaction": satisfaction, "solved": bool(solved), "first_contacted": bool(first_contacted)})
     return case
+
+
+def case_handler_callback(
+    *, actor: User, case: Case, satisfaction: str, solved: bool | None, remarks: str
+) -> CaseEvent:
+    """双回访, the department's round: the handler calls the citizen back after 办结. Recorded as its own event; the
+    case's satisfaction and every rate stay the centre's (case_callback)."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed("请选择满意度", details={"field": "satisfaction"})
+    texts = require_fields("handler_callback", solved=solved, remarks=remarks)
+    return perform(actor=actor, case=case, action="handler_callback", note=texts["remarks"],
+                   payload={"round": "department", "satisfaction": satisfaction, "solved": solved,
+                            "department": actor.department.name if actor.department_id else ""})
 
 
 def case_reopen(

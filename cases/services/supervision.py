@@ -16,7 +16,6 @@ from ..models import (
     Assignment,
     Case,
     CaseEvent,
-    Request,
 )
 from ..transitions import require_fields
 from .engine import iso_or_none, perform
@@ -65,9 +64,7 @@ def case_merge(*, actor: User, case: Case, master: Case, note: str = "") -> Case
         c.master = master
         c.closed_at = clock.now()
         Assignment.objects.filter(case=c, active=True).update(active=False)
-        Request.objects.filter(case=c, status=Request.Status.PENDING).update(
-            status=Request.Status.REJECTED, decided_by=actor, decided_at=clock.now(), decision_reason="工单已合并"
-        )
+        # Its pending 退单/延期 requests end as 已失效 in the engine (cases.transitions.requests_ending_in).
 
     perform(actor=actor, case=case, action="merge", note=note, change=change, payload={"master": master.number})
     return case

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Request, Satisfaction, Source, State
 from cases.services import CONTACT_METHODS
-from cases.transitions import TRANSITIONS
+from cases.transitions import REQUEST_EXPIRED_EVENT, TRANSITIONS
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def state_label(value: str) -> str:
 
 
 # Events that are not transitions of the table.
-EVENT_LABELS = {"anonymise": "个人信息匿名化"}
+EVENT_LABELS = {"anonymise": "个人信息匿名化", REQUEST_EXPIRED_EVENT: "申请失效"}
 
 
 @register.filter
@@ -58,6 +58,8 @@ def _names(value: Any) -> str:
     return "、".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
 
 
+DEADLINE_WARNINGS = {"overdue": "新期限已过,工单仍为超时", "near": "新期限一个工作日内到期,已提醒处置单位"}
+
 # key → (label, formatter); a None label means the formatted value stands alone.
 PAYLOAD_FIELDS: dict[str, tuple[str | None, Any]] = {
     "source": ("来源", lambda v: Source(v).label if v in Source.values else v),
@@ -73,9 +75,11 @@ PAYLOAD_FIELDS: dict[str, tuple[str | None, Any]] = {
     "extra_days": ("申请延期", lambda v: f"{v} 个工作日"),
     "old_deadline": ("原期限", _when),
     "new_deadline": ("新期限", _when),
+    "deadline_warning": (None, lambda v: DEADLINE_WARNINGS.get(v, v)),
     "kind": ("申请类型", lambda v: Request.Kind(v).label if v in Request.Kind.values else v),
     "request_reason": ("申请理由", str),
     "returned_by": ("退回单位", str),
+    "ended_by": ("因", lambda v: TRANSITIONS[v].label if v in TRANSITIONS else str(v)),
     "demand_met": (None, _yes_no("诉求已满足", "诉求未满足")),
     "explanation": ("原因", str),
     "satisfaction": ("满意度", lambda v: Satisfaction(v).label if v in Satisfaction.values else v),
@@ -88,6 +92,7 @@ PAYLOAD_FIELDS: dict[str, tuple[str | None, Any]] = {
     "hotline_number": ("热线号", str),
     "department": ("单位", str),
     "automatic": (None, _yes_no("系统自动", "")),
+    "round": (None, lambda v: {"department": "处置单位自行回访(不计入满意率)"}.get(v, v)),
     "name": ("文件", str),
 }
 SKIPPED = {"reason", "size", "content_type"}
@@ -122,3 +127,19 @@ def text_for(text: str, user) -> str:
     from cases import policy
 
     return policy.mask_text(text) if policy.personal_data_cases(user) is None else text
+
+
+@register.filter
+def contact_method(value: str) -> str:
+    return CONTACT_METHODS.get(value, value or "—")
+
+
+@register.filter
+def event_time(value: Any) -> str:
+    """An ISO moment kept in an event's payload, as local "YYYY-mm-dd HH:MM"."""
+    return _when(value)
+
+
+@register.filter
+def satisfaction_label(value: str) -> str:
+    return Satisfaction(value).label if value in Satisfaction.values else (value or "")

@@ -79,7 +79,8 @@ def test_approval_after_the_old_deadline_lifts_the_overdue_mark(street, handling
     with clock.frozen_at(at(2026, 11, 10, 9, 0)):
         services.case_approve_extension(actor=street.dispatcher, case=handling)
     handling.refresh_from_db()
-    assert not handling.is_overdue and handling.handle_deadline == at(2026, 11, 12, 9, 0)
+    # Issue 16: the 3 days count from the approval (Tue 10 Nov 09:00), not from the passed deadline (was 12 Nov).
+    assert not handling.is_overdue and handling.handle_deadline == at(2026, 11, 13, 9, 0)
 
 
 def test_rejection_keeps_the_deadline_and_needs_a_reason(street, handling):

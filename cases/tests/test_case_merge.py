@@ -34,12 +34,13 @@ def test_merging_a_dispatched_duplicate_ends_its_assignments(street):
         services.case_sign(actor=street.handler, case=duplicate)
 
 
-def test_merging_a_case_awaiting_a_return_decision_rejects_the_request(street):
+def test_merging_a_case_awaiting_a_return_decision_ends_the_request(street):
+    # Issue 16: a request nobody decided ends as 已失效 (was 已驳回 by the dispatcher), with its own event.
     master, duplicate = street.new_case(), case_in_state(street, State.RETURN_REQUESTED)
     services.case_merge(actor=street.dispatcher, case=duplicate, master=master)
     request = Request.objects.get(case=duplicate)
     assert (request.status, request.decided_by, request.decision_reason) == (
-        Request.Status.REJECTED, street.dispatcher, "工单已合并")
+        Request.Status.EXPIRED, None, "工单已转为「已合并」,申请随之失效")
 
 
 def test_a_case_cannot_be_merged_into_itself(street):

@@ -22,7 +22,7 @@ from django.db import transaction
 from cases import services
 from cases.models import Case, CaseEvent, State
 from cases.selectors import case_available_actions
-from cases.transitions import TRANSITIONS, Transition
+from cases.transitions import REQUEST_EXPIRED_EVENT, TRANSITIONS, Transition
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.testing import tiny_png
 from org.models import Role, User
@@ -52,6 +52,8 @@ CALLS: dict[str, Callable[[Any, User, Case], Any]] = {
     "finish": lambda s, a, c: services.case_finish(actor=a, case=c, result="已清理完毕"),
     "callback": lambda s, a, c: services.case_callback(actor=a, case=c, satisfaction="satisfied", solved=True,
                                                        first_contacted=True),
+    "handler_callback": lambda s, a, c: services.case_handler_callback(actor=a, case=c, satisfaction="satisfied",
+                                                                       solved=True, remarks="已电话回访,居民认可"),
     "reopen": lambda s, a, c: services.case_reopen(actor=a, case=c, reason="回访不满意,重新处置"),
     "close": lambda s, a, c: services.case_close(actor=a, case=c, reason="已向诉求人解释"),
     "urge": lambda s, a, c: services.case_urge(actor=a, case=c, note="请加快办理"),
@@ -157,7 +159,9 @@ def outcome_problems(street, action: str, state: str, case: Case) -> list[str]:
                 problems.append(f"{where}: expected {expected.__name__}, but it succeeded")
             elif fresh.state != target or fresh.version != before[0]["version"] + 1:
                 problems.append(f"{where}: ended in {fresh.state} v{fresh.version}, expected {target}")
-            elif new != [(action, actor.pk, state, target)]:
+            # Pending requests no row can decide any more end as 已失效, one request_expired event each (issue 16).
+            elif new[:1] != [(action, actor.pk, state, target)] or any(
+                    e != (REQUEST_EXPIRED_EVENT, actor.pk, target, target) for e in new[1:]):
                 problems.append(f"{where}: wrote events {new}")
             elif not offered:
                 problems.append(f"{where}: succeeded but not offered by case_available_actions")

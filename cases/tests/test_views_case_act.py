@@ -98,6 +98,10 @@ STEPS = [
     Step("callback", lambda s: s.handled_case(), "callback",
          lambda s, c: {"satisfaction": "satisfied", "solved": "on", "first_contacted": "on"},
          lambda s, c: c.state == State.CALLED_BACK and c.satisfaction == "satisfied" and c.solved is True),
+    Step("handler_callback", lambda s: s.handled_case(), "handler",
+         lambda s, c: {"satisfaction": "basically", "solved": "false", "remarks": "居民称基本满意"},
+         lambda s, c: c.state == State.HANDLED and c.satisfaction == ""
+         and c.events.get(action="handler_callback").payload["solved"] is False),
     Step("reopen", lambda s: s.called_back_case(satisfaction="unsatisfied"), "dispatcher",
          lambda s, c: {"reason": "诉求人不满意,改由物业处置", "lead_department_id": s.other_department.pk},
          lambda s, c: c.state == State.DISPATCHED and c.lead_department == s.other_department and c.reopen_count == 1),
@@ -241,8 +245,37 @@ def test_handler_form_errors_are_422_in_chinese(client, street, action, data, me
 def test_unsatisfied_callback_needs_remarks(client, street):
     case = street.handled_case()
     client.force_login(street.callback)
-    response = client.post(f"/cases/{case.pk}/act/callback/", {"satisfaction": "unsatisfied"})
+    response = client.post(f"/cases/{case.pk}/act/callback/", {"satisfaction": "unsatisfied", "solved": "false",
+                                                                "first_contacted": "true"})
     assert response.status_code == 422 and "请填写不满意原因" in response.content.decode()
+
+
+@pytest.mark.parametrize("missing", ["solved", "first_contacted"])
+def test_the_callback_answers_are_required_yes_no_choices(client, street, missing):
+    # Issue 16: an unticked box silently recorded 未解决 · 未先联; now each is a required 是/否 choice.
+    case = street.handled_case()
+    client.force_login(street.callback)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert '<select name="solved" required>' in page and '<select name="first_contacted" required>' in page
+    data = {"satisfaction": "satisfied", "solved": "true", "first_contacted": "false"}
+    del data[missing]
+    response = client.post(f"/cases/{case.pk}/act/callback/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and "请选择" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "handled"
+    data[missing] = "false"
+    client.post(f"/cases/{case.pk}/act/callback/", data)
+    case.refresh_from_db()
+    assert case.state == "called_back" and case.solved is (data["solved"] == "true")
+    assert case.first_contact_confirmed is (data["first_contacted"] == "true")
+
+
+def test_the_api_refuses_a_callback_without_answers(client, street):
+    case = street.handled_case()
+    client.force_login(street.callback)
+    response = client.post(f"/api/cases/{case.pk}/callback", {"satisfaction": "satisfied", "solved": True},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["message"] == "请选择处置人是否曾先行联系"
 
 
 def test_stale_dispatch_form_answers_409(client, street):

@@ -74,7 +74,7 @@ def test_unknown_case_is_404(client, street):
     ("handling_case", "handler", {"record_first_contact", "add_progress", "co_report", "request_extension", "finish"}),
     ("handling_case", "dispatcher", {"urge", "chase", "suspend"}),
     ("handled_case", "callback", {"callback"}),
-    ("handled_case", "handler", set()),
+    ("handled_case", "handler", {"handler_callback"}),  # 双回访: the department's own round (issue 16)
     ("called_back_case", "callback", {"close"}),
     ("called_back_case", "dispatcher", {"close", "urge", "chase"}),
 ])

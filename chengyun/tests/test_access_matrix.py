@@ -173,6 +173,7 @@ def action_bodies(world: World) -> dict[str, Callable[[], dict[str, Any]]]:
         "request_extension": lambda: {"reason": "需协调", "extra_days": 2},
         "finish": lambda: {"result": "已清理"},
         "callback": lambda: {"satisfaction": "satisfied", "solved": True, "first_contacted": True},
+        "handler_callback": lambda: {"satisfaction": "satisfied", "solved": True, "remarks": "已电话回访"},
         "reopen": lambda: {"reason": "不满意"},
         "close": lambda: {"reason": "已解释"},
         "merge": lambda: {"master": world.master.number},

@@ -78,3 +78,48 @@ def test_cases_the_lead_asked_to_return_are_no_history_for_it(trained):
     closed_case(street, street.category, "楼道堆物", lead=street.co_department)
     counts = department_history()[f"e:{street.category.code}:{street.estate.pk}"]
     assert counts == {str(street.department.pk): 8, str(street.co_department.pk): 1}
+
+
+def returned_by_housing(trained):
+    """A 群租 case dispatched to 房管办, which asks to return it; the centre approves."""
+    from cases import services
+    from org.models import Role
+    from org.tests.factories import UserFactory
+
+    street = trained.street
+    housing_handler = UserFactory(role=Role.HANDLER, department=trained.housing)
+    case = street.new_case(content="楼上群租,隔断成好几间,二房东出租", category=None, address="愚园路128弄3号")
+    assert suggestion_for_case(street.dispatcher, case).department.lead == trained.housing
+    services.case_dispatch(actor=street.dispatcher, case=case, lead_department=trained.housing,
+                           category=trained.categories["群租"])
+    services.case_request_return(actor=housing_handler, case=case, reason="不属于本单位职责")
+    services.case_approve_return(actor=street.dispatcher, case=case, reason="同意")
+    return case
+
+
+def test_after_an_approved_return_the_returning_department_is_never_proposed(trained):
+    # Issue 16: the suggestion proposed 房管办 again right after 房管办's 退单 was approved.
+    case = returned_by_housing(trained)
+    suggestion = suggestion_for_case(trained.street.dispatcher, case)
+    assert suggestion.department.lead == trained.police  # the co-department takes the lead
+    assert trained.housing not in suggestion.department.co
+    assert suggestion.department.reason == "房管办已退单,改由原协办单位派出所主办"
+
+
+def test_the_dispatch_form_does_not_preselect_the_returning_department(trained):
+    from dispatch.advice import form_defaults
+
+    case = returned_by_housing(trained)
+    defaults = form_defaults(case, "dispatch")
+    assert defaults["lead_department_id"] == trained.police.pk
+    assert trained.housing.pk not in defaults["co_department_ids"]
+
+
+def test_a_returning_lead_without_co_departments_leaves_no_proposal(monkeypatch):
+    import dispatch.departments as departments
+
+    lead = Department(pk=10**6, name="甲单位")
+    monkeypatch.setattr(departments, "_department_for",
+                        lambda *args: departments.DepartmentGuess(lead, [], "依据责任矩阵"))
+    assert departments.department_for(None, None, exclude={lead.pk: "甲单位"}) is None
+    assert departments.department_for(None, None, exclude={}).lead is lead

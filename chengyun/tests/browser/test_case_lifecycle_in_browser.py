@@ -69,7 +69,8 @@ def test_case_travels_from_intake_to_close(street, page_as, live_server):
 
     callback = page_as(street.callback)
     callback.goto(url)
-    act(callback, "callback", {"satisfaction": "satisfied"}, checks=("solved", "first_contacted"))
+    act(callback, "callback", {"satisfaction": "satisfied", "solved": "true", "first_contacted": "true",
+                               "remarks": "居民表示满意"})
     expect_state(callback, "已回访")
     act(callback, "close")
     expect_state(callback, "已结案")

@@ -66,7 +66,7 @@ def test_a_complaint_travels_through_every_desk_and_comes_back_satisfied(demo, l
     screenshot(dispatcher, "demo-dispatcher-workbench")
     dispatcher.check(f"#bulk-dispatch input[name=case][value='{case.pk}']")
     dispatcher.select_option("#bulk-dispatch select[name=lead_department]", "matrix")
-    dispatcher.click("#bulk-dispatch button[type=submit]")
+    dispatcher.click("#bulk-dispatch button:has-text('批量派单')")  # each row has its own 派单 button too
     dispatcher.locator(".msg", has_text=case.number).wait_for()
     case.refresh_from_db()
     lead = case.lead_department
@@ -86,8 +86,8 @@ def test_a_complaint_travels_through_every_desk_and_comes_back_satisfied(demo, l
     screenshot(callback, "demo-callback-workbench")
     assert callback.locator(f"text={case.number}").count() == 1
     callback.goto(url)
-    act(callback, "callback", {"satisfaction": "unsatisfied", "remarks": "只清理了一半,通道还是堵的"},
-        checks=("first_contacted",))
+    act(callback, "callback", {"satisfaction": "unsatisfied", "solved": "false", "first_contacted": "true",
+                               "remarks": "只清理了一半,通道还是堵的"})
     expect_state(callback, "已回访")
     act(callback, "reopen", {"reason": "回访不满意:通道仍堵塞,请彻底清理"})
     expect_state(callback, "已派单")
@@ -100,7 +100,8 @@ def test_a_complaint_travels_through_every_desk_and_comes_back_satisfied(demo, l
     expect_state(handler, "已办结")
 
     callback.goto(url)
-    act(callback, "callback", {"satisfaction": "satisfied"}, checks=("solved", "first_contacted"))
+    act(callback, "callback", {"satisfaction": "satisfied", "solved": "true", "first_contacted": "true",
+                               "remarks": "这次彻底清理了"})
     expect_state(callback, "已回访")
     act(callback, "close")
     expect_state(callback, "已结案")
@@ -117,7 +118,7 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
     dispatcher = login("dispatcher")
     dispatcher.check(f"#bulk-dispatch input[name=case][value='{wrong.pk}']")
     dispatcher.select_option("#bulk-dispatch select[name=lead_department]", label="静安寺城管中队")
-    dispatcher.click("#bulk-dispatch button[type=submit]")
+    dispatcher.click("#bulk-dispatch button:has-text('批量派单')")  # each row has its own 派单 button too
     dispatcher.locator(".msg", has_text=wrong.number).wait_for()
 
     chengguan = login("handler_cg")
@@ -126,7 +127,7 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
     expect_state(chengguan, "退单待审")
 
     dispatcher.goto(f"{live_server.url}/")
-    row = dispatcher.locator(f"tr[data-request='{wrong.requests.get().pk}']")
+    row = dispatcher.locator(f"[data-request='{wrong.requests.get().pk}']")
     row.locator("input[name=reason]").fill("同意,改派物业")
     row.locator("button[value=approve]").click()
     dispatcher.locator(".msg", has_text="退单申请已同意").wait_for()
@@ -149,7 +150,7 @@ def test_return_and_extension_are_decided_at_the_dispatchers_desk(demo, login, l
         time.sleep(0.1)
     request = pending.get()
     dispatcher.goto(f"{live_server.url}/")
-    row = dispatcher.locator(f"tr[data-request='{request.pk}']")
+    row = dispatcher.locator(f"[data-request='{request.pk}']")
     row.locator("input[name=reason]").fill("可先行处置,不予延期")
     row.locator("button[value=reject]").click()
     dispatcher.locator(".msg", has_text="延期申请已驳回").wait_for()
