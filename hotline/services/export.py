@@ -16,10 +16,21 @@ from org.models import User
 from ..models import ImportJob
 
 
-def rejections_workbook(job: ImportJob):
+def rejections_workbook(job: ImportJob, *, actor: User | None = None):
     """Each rejected row as the file gave it, in the file's columns, after its row number and the reason: fixed in
-    place, the sheet can be imported again (rows already imported are skipped by their hotline number)."""
+    place, the sheet can be imported again (rows already imported are skipped by their hotline number). For an
+    `actor` without the right to personal data (the 管理员 imports too) the 诉求人, phone, address and content
+    columns are masked, as on the preview."""
     from openpyxl import Workbook
+
+    from cases import policy
+
+    maskers = {}
+    if actor is not None and actor.role not in policy.PERSONAL_DATA_ROLES:
+        columns_of = job.profile.columns
+        maskers = {columns_of.get("citizen_name"): policy.mask_name, columns_of.get("citizen_phone"): policy.mask_phone,
+                   columns_of.get("address"): policy.mask_address, columns_of.get("content"): policy.mask_public_text}
+        maskers.pop(None, None)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("未导入的行")
@@ -30,7 +41,9 @@ def rejections_workbook(job: ImportJob):
     append_row(sheet, ["行号", "原因", *columns])
     for rejection in rejections:
         data = rejection.data or {"工单编号": rejection.hotline_number}
-        append_row(sheet, [rejection.row_number, rejection.reason, *(data.get(column, "") for column in columns)])
+        values = [maskers[column](data.get(column, "")) if column in maskers else data.get(column, "")
+                  for column in columns]
+        append_row(sheet, [rejection.row_number, rejection.reason, *values])
     return workbook
 
 

@@ -112,3 +112,13 @@ def test_reimport_preview_labels_exactly_what_the_import_does(street):
     # is still 拒绝
     assert page.count('outcome-skip">已导入(跳过)') == 5 and existing["2026110000000"] in page
     assert page.count('outcome-reject">拒绝') == 2
+
+
+def test_the_rejected_rows_file_is_masked_for_the_administrator(street):
+    job = _import(street, [hotline_row(0, 诉求内容="", 联系电话="13912345678", 诉求人="李秀英")])
+    client = Client()
+    client.force_login(street.admin)
+    sheet = load_workbook(BytesIO(client.get(f"/hotline/jobs/{job.pk}/errors.xlsx").content)).active
+    row = [cell.value for cell in sheet[2]]
+    assert row[HEADER.index("联系电话") + 2] == "139****5678" and row[HEADER.index("诉求人") + 2] != "李秀英"
+    assert "13912345678" not in str(row) and row[HEADER.index("工单编号") + 2] == "2026110000000"
