@@ -92,6 +92,9 @@ class Case(models.Model):
     # Personal data of the 诉求人: masked for roles without need, every unmasked view audited.
     citizen_name = models.CharField("诉求人", max_length=50, blank=True)
     citizen_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # A 12345 row whose phone is not a valid number is imported anyway, the number kept as given (masked like any
+    # phone) and flagged 待核实 on the case, rather than the whole complaint refused.
+    citizen_phone_unverified = models.BooleanField("联系电话待核实", default=False)
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
 
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED, db_index=True)
@@ -115,6 +118,10 @@ class Case(models.Model):
     sign_deadline = models.DateTimeField("签收期限", null=True, blank=True)
     first_contact_deadline = models.DateTimeField("先联期限", null=True, blank=True)
     handle_deadline = models.DateTimeField("办结期限", null=True, blank=True, db_index=True)
+    # The 12345 centre's 要求办结时间: it binds the street as well as the category's own time limit. At each 派单 the
+    # earlier of the two becomes handle_deadline (cases.services.lifecycle._set_deadlines); an approved 延期 is a
+    # decision of the street and replaces it like any deadline.
+    hotline_due_at = models.DateTimeField("12345要求办结时间", null=True, blank=True)
 
     is_overdue = models.BooleanField("超时", default=False)  # read through the partial case_open_backlog index
     sign_escalated = models.BooleanField("未签收已督办", default=False)
@@ -154,6 +161,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         # The number alone: the title may name the citizen, and str() ends up in admin pages, links and logs.
         return self.number
+
+    @property
+    def handle_deadline_source(self) -> str:
+        """Which time limit handle_deadline is: the hotline's 要求办结时间 or the street's own."""
+        if self.hotline_due_at is not None and self.handle_deadline == self.hotline_due_at:
+            return "12345要求办结时间"
+        return "街道时限"
 
     @property
     def is_open(self) -> bool:

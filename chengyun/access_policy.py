@@ -124,6 +124,8 @@ PAGES: dict[str, Access] = {
     "notifications:list": Access(roles=ALL),
     "notifications:badge": Access(roles=ALL),
     "notifications:read": Access(roles=ALL, method="POST"),
+    # Opens one's own notice (someone else's is 404): the probe gives each user a notice of their own.
+    "notifications:open": Access(roles=ALL, kwargs={"pk": "own_notice"}),
     "selfreport:report": Access(public=True),
     "selfreport:code": Access(public=True, method="POST"),
     "selfreport:status": Access(public=True),

@@ -35,6 +35,7 @@ from org.models import (
 from workdays.calendar import add_working_hours, is_workday
 
 from . import data
+from .sensors import demo_sensors_load
 
 DEMO_PASSWORD = "chengyun-demo"
 DEMO_ACCOUNTS = [
@@ -85,6 +86,9 @@ def demo_load(*, seed: int = 2026, cases: int = 5000, stdout: TextIO | None = No
     _say(stdout, f"组织架构已创建:{len(org.neighbourhoods)} 个居民区,{len(org.estates)} 个小区,"
                  f"{Grid.objects.count()} 个网格,{Department.objects.count()} 个单位,{User.objects.count()} 个用户")
     _build_cases(rng, org, cases, now, stdout)
+    # After the cases, with its own random generator: the cases stay as they were for a seed.
+    demo_sensors_load(seed=seed, now=now, handlers=[u for users in org.handlers.values() for u in users],
+                      callbacks=org.callbacks, stdout=stdout)
     with clock.frozen_at(now):
         sweep = cs.sla_sweep(now=now)
     return {"skipped": False, "cases": Case.objects.count(), **sweep}

@@ -105,6 +105,8 @@ class Rejection(models.Model):
     row_number = models.PositiveIntegerField("行号")
     hotline_number = models.CharField("工单编号", max_length=60, blank=True)
     reason = models.CharField("原因", max_length=300)
+    # The row as the file gave it ({header: text}), so the rejected-rows workbook can be corrected and re-imported.
+    data = models.JSONField("原始数据", default=dict, blank=True)
 
     class Meta:
         ordering = ["row_number"]

@@ -68,7 +68,7 @@ def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(request.user, pk)
     audit_record(action=AuditEntry.Action.EXPORT, actor=request.user, request=request, object_type="hotline_rejections",
                  object_id=job.pk)
-    return xlsx_response(services.rejections_workbook(job), f"import-{job.pk}-errors.xlsx")
+    return xlsx_response(services.rejections_workbook(job, actor=request.user), f"import-{job.pk}-errors.xlsx")
 
 
 @hotline_roles

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Request, State
 from core import clock
+from core.errors import NotFound
 from org.models import Role, User
 from workdays.calendar import add_working_days
 
@@ -81,20 +82,41 @@ def _recipients(event: CaseEvent) -> tuple[str, QuerySet[User] | list[User], str
 
 
 def notification_create_for_events(*, events: list[CaseEvent]) -> list[Notification]:
-    """The notices these case events call for (see KIND_OF_ACTION), written in one INSERT, sent out after commit.
-    The actor of an event is never told of it."""
-    new = []
+    """The notices these case events call for (see KIND_OF_ACTION), sent out after commit. The actor of an event is
+    never told of it.
+
+    One notice per recipient, case and kind until it is read: a second event of the same kind on the same case while
+    the first notice is unread bumps that notice (newest message, event and time, unread at the top again) instead
+    of adding another. Once read, the next event makes a new notice."""
+    wanted: dict[tuple[int, int, str], Notification] = {}
     for event in events:
         kind, users, message = _recipients(event)
-        new += [Notification(user=user, kind=kind, case=event.case, event=event, message=message[:300],
-                             created_at=event.at)
-                for user in users if user.pk != event.actor_id]
-    if not new:
+        for user in users:
+            if user.pk == event.actor_id:
+                continue
+            # Later events of one batch replace earlier ones: the newest message wins.
+            wanted[(user.pk, event.case_id, kind)] = Notification(
+                user=user, kind=kind, case=event.case, event=event, message=message[:300], created_at=event.at)
+    if not wanted:
         return []
     with transaction.atomic():
-        created = Notification.objects.bulk_create(new)
-        transaction.on_commit(lambda: _send(created))
-    return created
+        unread = {(n.user_id, n.case_id, n.kind): n for n in Notification.objects.select_for_update().filter(
+            read_at__isnull=True, case_id__in={key[1] for key in wanted}, user_id__in={key[0] for key in wanted},
+            kind__in={key[2] for key in wanted})}
+        new, bumped = [], []
+        for key, notice in wanted.items():
+            existing = unread.get(key)
+            if existing is None:
+                new.append(notice)
+            else:
+                existing.message, existing.event, existing.created_at = notice.message, notice.event, notice.created_at
+                bumped.append(existing)
+        created = Notification.objects.bulk_create(new) if new else []
+        if bumped:
+            Notification.objects.bulk_update(bumped, ["message", "event", "created_at"])
+        sent = created + bumped
+        transaction.on_commit(lambda: _send(sent))
+    return sent
 
 
 def _send(notifications: list[Notification]) -> None:
@@ -125,6 +147,17 @@ def notification_deadline_sweep(*, now: datetime | None = None) -> int:
                 continue  # already reminded
     _send(made)
     return len(made)
+
+
+def notification_open(*, user: User, pk: int) -> Notification:
+    """The user opens one of their own notices (clicks through to its case): it is read from now on."""
+    notice = Notification.objects.filter(user=user, pk=pk).first()
+    if notice is None:
+        raise NotFound("消息不存在")
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
+    return notice
 
 
 def notification_mark_read(*, user: User, ids: list[int] | None = None) -> int:

@@ -23,6 +23,13 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Following a notice to its case marks it read (a link: GET, idempotent, only the user's own notices)."""
+    notice = services.notification_open(user=request.user, pk=pk)
+    return redirect("cases:detail", notice.case_id)
+
+
+@login_required
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]

@@ -33,6 +33,8 @@ def _set_deadlines(case: Case, now: datetime) -> None:
     contact_hours = category.urgent_first_contact_hours if urgent else category.first_contact_hours
     case.first_contact_deadline = add_working_hours(now, contact_hours)
     case.handle_deadline = add_working_days(now, category.handle_days)
+    if case.hotline_due_at is not None and case.hotline_due_at < case.handle_deadline:
+        case.handle_deadline = case.hotline_due_at  # the 12345 centre's deadline binds when it is the earlier
     case.signed_at = case.first_contact_at = case.handled_at = None
     case.handling_hours = None
     case.is_overdue = False

@@ -69,6 +69,7 @@ def _case_values(
     latitude: Decimal | None = None, longitude: Decimal | None = None, neighbourhood: Neighbourhood | None = None,
     grid: Grid | None = None, citizen_name: str = "", citizen_phone: str = "", urgency: str = Urgency.NORMAL,
     hotline_number: str = "", registered_at: datetime, gazetteer: Gazetteer | None = None,
+    citizen_phone_unverified: bool = False, hotline_due_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The validated, placed fields of a new case: what 受理 checks, shared by single and bulk registration."""
     if source not in SOURCE_VALUES:
@@ -85,7 +86,10 @@ def _case_values(
         raise ValidationFailed("请选择小类,不能只选大类", details={"field": "category"})
     if (latitude is None) != (longitude is None):
         raise ValidationFailed("经纬度须同时填写", details={"field": "latitude"})
-    phone = validate_phone(citizen_phone)
+    if citizen_phone_unverified:  # a 12345 row's invalid phone, kept as given and flagged (hotline import)
+        phone = (citizen_phone or "").strip()[:30]
+    else:
+        phone = validate_phone(citizen_phone)
     estate = None
     if address and neighbourhood is None:
         place = (gazetteer or Gazetteer.load()).lookup(address)
@@ -101,6 +105,8 @@ def _case_values(
         category=category, address=(address or "").strip(), latitude=latitude, longitude=longitude,
         neighbourhood=neighbourhood, estate=estate, grid=grid, citizen_name=(citizen_name or "").strip(),
         citizen_phone=phone, urgency=urgency, state=State.REGISTERED, registered_at=registered_at, created_by=actor,
+        **({"citizen_phone_unverified": True} if citizen_phone_unverified else {}),
+        **({"hotline_due_at": hotline_due_at} if hotline_due_at is not None else {}),
     )
 
 

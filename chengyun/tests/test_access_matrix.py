@@ -151,6 +151,12 @@ class World:
             return self.attachments[case.pk].pk
         if symbol == "token":
             return api_token_create(user=user)[0].pk if in_scope and user else self.foreign_token.pk
+        if symbol == "own_notice":
+            from notifications.models import Notification
+
+            owner = user if user is not None else self.street.handler
+            return Notification.objects.create(user=owner, kind="assigned", case=self.case_in, message="probe",
+                                               created_at=timezone.now()).pk
         return {
             "request": self.request.pk,
             "service": self.street.category.code,

@@ -16,15 +16,50 @@ from org.models import User
 from ..models import ImportJob
 
 
-def rejections_workbook(job: ImportJob):
+def rejections_workbook(job: ImportJob, *, actor: User | None = None):
+    """Each rejected row as the file gave it, in the file's columns, after its row number and the reason: fixed in
+    place, the sheet can be imported again (rows already imported are skipped by their hotline number). For an
+    `actor` without the right to personal data (the 管理员 imports too) the 诉求人, phone, address and content
+    columns are masked, as on the preview."""
     from openpyxl import Workbook
+
+    from cases import policy
+
+    maskers = {}
+    if actor is not None and actor.role not in policy.PERSONAL_DATA_ROLES:
+        columns_of = job.profile.columns
+        maskers = {columns_of.get("citizen_name"): policy.mask_name, columns_of.get("citizen_phone"): policy.mask_phone,
+                   columns_of.get("address"): policy.mask_address, columns_of.get("content"): policy.mask_public_text}
+        maskers.pop(None, None)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("未导入的行")
-    append_row(sheet, ["行号", "工单编号", "原因"])
-    for rejection in job.rejections.iterator():
-        append_row(sheet, [rejection.row_number, rejection.hotline_number, rejection.reason])
+    rejections = list(job.rejections.all())
+    columns = _file_header(job)
+    for rejection in rejections:  # a header missing from the file (moved away): the rows' own keys, in order
+        columns += [key for key in rejection.data if key not in columns]
+    append_row(sheet, ["行号", "原因", *columns])
+    for rejection in rejections:
+        data = rejection.data or {"工单编号": rejection.hotline_number}
+        values = [maskers[column](data.get(column, "")) if column in maskers else data.get(column, "")
+                  for column in columns]
+        append_row(sheet, [rejection.row_number, rejection.reason, *values])
     return workbook
+
+
+def _file_header(job: ImportJob) -> list[str]:
+    from pathlib import Path
+
+    from ..reader import read_rows
+
+    try:
+        header, rows = read_rows(Path(job.file.path))
+    except Exception:  # the upload was removed: fall back on the rows' keys
+        return []
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
+    return [column for column in header if column]
 
 
 EXPORT_HEADER = ["工单编号", "平台工单号", "处置单位", "受理时间", "派单时间", "办结时间", "办结回复", "回访时间",

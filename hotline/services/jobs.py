@@ -10,13 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.utils import timezone
 
 from cases.models import Case
-from cases.services import validate_phone
+from cases.services import case_values_bulk
 from core import clock
 from core.background import BROKER_DOWN_MESSAGE, run_in_background
 from core.errors import Conflict, DomainError, ValidationFailed
 from org.models import User
+from org.selectors import Gazetteer
 
 # The module, not its task: hotline.tasks imports these services (either may be imported first).
 from .. import tasks
@@ -50,31 +52,65 @@ def import_job_create(*, actor: User, upload: UploadedFile, profile: ImportProfi
 
 
 def import_preview(job: ImportJob, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The first rows as they would be imported, each with its problem if any (nothing is written)."""
+    """The first rows labelled with exactly what the import will do with each (nothing is written), in the order
+    the import decides (pipeline.BatchPreparer.prepare, then commit_batch):
+
+    - a row that does not parse is 拒绝, even if its hotline number was imported before (it goes to the rejected-rows
+      file; the earlier case is not touched);
+    - a hotline number that already has a case is 已导入(跳过), with that case's number: a re-import never changes
+      the case, so a row whose content changed since is skipped too, and says so;
+    - a hotline number already met higher up in the file is 文件内重复(跳过);
+    - a row the checks of 受理 refuse is 拒绝; every other row is 新增 (notes: phone 待核实, category unmatched, the
+      hotline's 要求办结时间)."""
     _, rows = read_rows(Path(job.file.path))
     parser = RowParser(job.profile)
-    existing_numbers = []
-    preview = []
+    entries: list[dict[str, Any]] = []
+    parsed: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for number, raw in rows:
         entry = {"row": number, "hotline_number": parser.value(raw, "hotline_number"),
                  "content": parser.value(raw, "content")[:60], "address": parser.value(raw, "address"),
-                 "category": parser.value(raw, "category"), "problem": ""}
+                 "category": parser.value(raw, "category"), "outcome": "new", "label": "新增", "case_number": "",
+                 "notes": []}
         try:
-            fields = parser.parse(raw)
-            validate_phone(fields["citizen_phone"])
-            if fields["category"] is None and entry["category"]:
-                entry["problem"] = "分类未匹配,将由派单员判断"
+            parsed.append((entry, parser.parse(raw)))
         except ValidationFailed as exc:
-            entry["problem"] = exc.message
-        existing_numbers.append(entry["hotline_number"])
-        preview.append(entry)
-        if len(preview) >= limit:
+            entry.update(outcome="reject", label="拒绝", notes=[exc.message])
+        entries.append(entry)
+        if len(entries) >= limit:
             break
-    existing = set(Case.objects.filter(hotline_number__in=existing_numbers).values_list("hotline_number", flat=True))
-    for entry in preview:
-        if entry["hotline_number"] in existing and not entry["problem"]:
-            entry["problem"] = "已存在,将跳过"
-    return preview
+    existing = {hotline_number: (case_number, content) for hotline_number, case_number, content in Case.objects.filter(
+        hotline_number__in=[entry["hotline_number"] for entry in entries if entry["hotline_number"]],
+    ).values_list("hotline_number", "number", "content")}
+    for entry in entries:
+        if entry["outcome"] == "reject" and entry["hotline_number"] in existing:
+            entry["case_number"] = existing[entry["hotline_number"]][0]
+            entry["notes"].append("该热线号已导入,原工单不变")
+    accepted, refused = case_values_bulk(actor=job.created_by, rows=[fields for _, fields in parsed],
+                                         gazetteer=Gazetteer.load())
+    refusals = dict(refused)
+    seen: set[str] = set()
+    for index, (entry, fields) in enumerate(parsed):
+        hotline_number = fields["hotline_number"]
+        if hotline_number in existing:
+            case_number, content = existing[hotline_number]
+            entry.update(outcome="skip", label="已导入(跳过)", case_number=case_number)
+            if content != fields["content"]:
+                entry["notes"].append("文件中的内容与已导入的工单不同,不会更新原工单")
+        elif hotline_number in seen:
+            entry.update(outcome="skip", label="文件内重复(跳过)")
+        elif index in refusals:
+            entry.update(outcome="reject", label="拒绝", notes=[refusals[index]])
+        else:
+            if fields.get("citizen_phone_unverified"):
+                entry["notes"].append("联系电话格式不正确,原样导入并标记待核实")
+            if fields["category"] is None and entry["category"]:
+                entry["notes"].append("分类未匹配,将由派单员判断")
+            if fields.get("hotline_due_at"):
+                entry["notes"].append(f"12345要求办结时间 {timezone.localtime(fields['hotline_due_at']):%m-%d %H:%M}")
+        seen.add(hotline_number)
+    for entry in entries:
+        entry["note"] = ";".join(entry.pop("notes"))
+    return entries
 
 
 def import_job_start(*, job: ImportJob) -> bool:

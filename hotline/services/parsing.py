@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases.models import Source
+from cases.services import validate_phone
 from core import clock
 from core.errors import ValidationFailed
 from core.text import clean_imported
@@ -73,6 +74,10 @@ class RowParser:
         if len(content) > 5000:
             raise ValidationFailed("诉求内容超过5000字")
         called_at = parse_datetime_text(self.value(raw, "called_at"), "来电时间", self.tz)
+        due_text = self.value(raw, "due_at")
+        due_at = parse_datetime_text(due_text, "要求办结时间", self.tz)
+        if due_at is not None and len(due_text) <= 11:  # a date alone: by the end of that day
+            due_at = due_at.replace(hour=23, minute=59, second=59)
         kind = self.value(raw, "kind")
         title = self.value(raw, "title") or (f"【{kind}】" if kind else "") + "".join(content.split())[:28]
         fields: dict[str, Any] = {
@@ -80,6 +85,13 @@ class RowParser:
             "citizen_name": self.value(raw, "citizen_name")[:50], "citizen_phone": self.value(raw, "citizen_phone"),
             "address": self.value(raw, "address")[:200], "category": self._category(self.value(raw, "category")),
         }
+        if due_at is not None:
+            fields["hotline_due_at"] = due_at
+        try:
+            validate_phone(fields["citizen_phone"])
+        except ValidationFailed:
+            # Imported flagged, not refused: the complaint stands, the number is kept as given for a person to check.
+            fields["citizen_phone_unverified"] = True
         if called_at:
             fields["registered_at"] = min(called_at, now or clock.now())
         return fields

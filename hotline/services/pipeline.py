@@ -61,6 +61,7 @@ class _Candidate:
     hotline_number: str
     values: dict[str, Any] | None  # validated case values, or None when refused (then `reason` says why)
     reason: str = ""
+    raw: dict[str, str] | None = None  # the row as read, for the rejected-rows workbook if it is refused
     copy_text: tuple[str, str] | None = None  # PostgreSQL: the rows' COPY text, built here rather than by the writer
 
 
@@ -114,8 +115,9 @@ class BatchPreparer:
                 parsed.append((number, parser.parse(raw, now=now)))
             except ValidationFailed as exc:
                 rejections.append(Rejection(job=self.job, row_number=number, reason=exc.message[:300],
-                                            hotline_number=parser.value(raw, "hotline_number")[:60]))
-        candidates = [_Candidate(number, fields["hotline_number"], None) for number, fields in parsed]
+                                            hotline_number=parser.value(raw, "hotline_number")[:60], data=raw))
+        raws = dict(batch)
+        candidates = [_Candidate(number, fields["hotline_number"], None, raw=raws[number]) for number, fields in parsed]
         accepted, refused = case_values_bulk(actor=self.job.created_by, rows=[fields for _, fields in parsed],
                                              gazetteer=self.gazetteer, now=now)
         actor = self.job.created_by
@@ -313,7 +315,7 @@ def commit_batch(job: ImportJob, batch: _PreparedBatch, writing: frozenset[str] 
         seen.add(candidate.hotline_number)
         if candidate.values is None:
             rejections.append(Rejection(job=job, row_number=candidate.row_number, reason=candidate.reason[:300],
-                                        hotline_number=candidate.hotline_number[:60]))
+                                        hotline_number=candidate.hotline_number[:60], data=candidate.raw or {}))
         else:
             fresh.append(candidate.values)
             if candidate.copy_text is None:

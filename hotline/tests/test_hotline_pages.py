@@ -30,7 +30,7 @@ def test_upload_preview_start_and_progress(street, monkeypatch, django_capture_o
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/hotline/jobs/{job.pk}/"
     preview = client.get(f"/hotline/jobs/{job.pk}/").content.decode()
-    assert "可导入" in preview and "缺少诉求内容" in preview and Case.objects.count() == 0
+    assert "新增" in preview and "缺少诉求内容" in preview and Case.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/hotline/jobs/{job.pk}/start/")
     progress = client.get(f"/hotline/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()

@@ -63,14 +63,16 @@ def test_reimporting_the_same_file_never_duplicates(street):
 
 
 def test_bad_rows_are_rejected_with_reasons_and_the_rest_imported(street):
+    # Issue 16: a bad phone no longer refuses the row (it is imported flagged, see test_import_flags_and_deadline.py);
+    # the rejected-rows sheet holds each row's original data after the reason.
     rows = [hotline_row(0), hotline_row(1, 诉求内容=""), hotline_row(2, 联系电话="12345"),
             hotline_row(3, 来电时间="昨天下午"), hotline_row(4, 工单编号="")]
     job = services.import_job_run(upload_job(street, csv_bytes(rows)).pk)
-    assert job.created_count == 1 and job.rejected_count == 4
+    assert job.created_count == 2 and job.rejected_count == 3
     reasons = {r.row_number: r.reason for r in job.rejections.all()}
-    assert reasons[3] == "缺少诉求内容" and "联系电话" in reasons[4] and "来电时间" in reasons[5] and reasons[6] == "缺少工单编号"
+    assert reasons[3] == "缺少诉求内容" and "来电时间" in reasons[5] and reasons[6] == "缺少工单编号"
     sheet = load_workbook(_saved(services.rejections_workbook(job))).active
-    assert [c.value for c in sheet[1]] == ["行号", "工单编号", "原因"] and sheet.max_row == 5
+    assert [c.value for c in sheet[1]] == ["行号", "原因", *HEADER] and sheet.max_row == 4
 
 
 def _saved(workbook):
@@ -118,7 +120,10 @@ def test_preview_flags_problems_without_writing(street):
     street.new_case(source="hotline", hotline_number="2026110000000")
     job = upload_job(street, csv_bytes([hotline_row(0), hotline_row(1, 诉求分类="不存在的分类"), hotline_row(2, 诉求内容="")]))
     preview = services.import_preview(job)
-    assert [p["problem"] for p in preview] == ["已存在,将跳过", "分类未匹配,将由派单员判断", "缺少诉求内容"]
+    # Issue 16: labelled with what the import does (已导入(跳过) with the case's number, 新增, 拒绝) and a note.
+    assert [p["label"] for p in preview] == ["已导入(跳过)", "新增", "拒绝"]
+    assert preview[0]["case_number"].startswith("JAS-")
+    assert "分类未匹配,将由派单员判断" in preview[1]["note"] and preview[2]["note"] == "缺少诉求内容"
     assert Case.objects.count() == 1
 
 
