@@ -88,10 +88,12 @@ class Walker:
             details.locator("summary").first.click()
         self.filled.setdefault(action, set()).update(fill_every_field(form, overrides, self.photo))
         page.once("dialog", lambda dialog: dialog.accept())  # a confirmation step, where the form has one
-        confirm = form.locator("[data-confirm-step]")
-        form.locator("button[type=submit]").first.click()
-        if confirm.count() and confirm.first.is_visible():
-            confirm.first.click()
+        opener = form.locator("[data-confirm-step]")
+        if opener.count():  # 办结: a confirmation step before the real submit (static/js/queue.js)
+            opener.first.click()
+            form.locator(".confirm-step button[type=submit]").click()
+        else:
+            form.locator("button[type=submit]").first.click()
         page.locator("#action-notice, .msg.success, #action-error, #flash:not([hidden])").first.wait_for()
         assert not page.locator("#action-error").count(), f"{action}: " + page.locator("#action-error").inner_text()
         assert page.locator("#flash").is_hidden()
