@@ -271,6 +271,14 @@ class CaseFilterForm(forms.Form):
         return found
 
 
+def one_time_token(form: forms.Form) -> tuple[str, str]:
+    """(posted, to render): a one-time token rendered with the form (hidden `form_token`); the same token posted
+    twice (a double click, a resubmitted page) is the same registration, as the API's Idempotency-Key."""
+    posted = str(form.data.get("form_token", "")).strip() if form.is_bound else ""
+    posted = posted if 16 <= len(posted) <= 80 and posted.replace("-", "").replace("_", "").isalnum() else ""
+    return posted, posted or secrets.token_urlsafe(24)
+
+
 class CaseRegisterForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=Source.choices)
     hotline_number = forms.CharField(label="热线工单号", required=False, max_length=40,
@@ -290,17 +298,15 @@ class CaseRegisterForm(forms.Form):
                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
 
+    idempotency_prefix = "web-form"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A one-time token rendered with the form (hidden `form_token`): the same token posted twice (a double
-        # click, a resubmitted page) is the same registration, as the API's Idempotency-Key.
-        posted = str(self.data.get("form_token", "")).strip() if self.is_bound else ""
-        self.posted_token = posted if 16 <= len(posted) <= 80 and posted.replace("-", "").replace("_", "").isalnum() else ""
-        self.token = self.posted_token or secrets.token_urlsafe(24)
+        self.posted_token, self.token = one_time_token(self)
 
     @property
     def idempotency_key(self) -> str | None:
-        return f"web-form:{self.posted_token}" if self.posted_token else None
+        return f"{self.idempotency_prefix}:{self.posted_token}" if self.posted_token else None
 
 
 def posted_coordinates(post: QueryDict) -> tuple[Decimal | None, Decimal | None]:

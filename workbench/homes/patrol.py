@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -15,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases import queues, selectors, services
-from cases.forms import CaseRegisterForm, posted_coordinates
+from cases.forms import CaseRegisterForm, one_time_token, posted_coordinates
 from cases.models import Attachment, Source
 from cases.transitions import TRANSITIONS
 from cases.views import can_register, refused_page, registered_message
@@ -42,9 +40,7 @@ class PatrolReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # As the register form: a one-time token, so a double tap on a slow network registers one case.
-        posted = str(self.data.get("form_token", "")).strip() if self.is_bound else ""
-        self.posted_token = posted if 16 <= len(posted) <= 80 and posted.replace("-", "").replace("_", "").isalnum() else ""
-        self.token = self.posted_token or secrets.token_urlsafe(24)
+        self.posted_token, self.token = one_time_token(self)
 
     @property
     def idempotency_key(self) -> str | None:
