@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kpi",
     "reports",
     "dispatch",
+    "registry",
     "demo",
     "privacy",
     "workbench",

@@ -50,7 +50,7 @@ def rejections_workbook(job: ImportJob, *, actor: User | None = None):
 def _file_header(job: ImportJob) -> list[str]:
     from pathlib import Path
 
-    from ..reader import read_rows
+    from core.tabular import read_rows
 
     try:
         header, rows = read_rows(Path(job.file.path))

@@ -17,13 +17,13 @@ from cases.services import case_values_bulk
 from core import clock
 from core.background import BROKER_DOWN_MESSAGE, run_in_background
 from core.errors import Conflict, DomainError, ValidationFailed
+from core.tabular import count_rows, read_rows
 from org.models import User
 from org.selectors import Gazetteer
 
 # The module, not its task: hotline.tasks imports these services (either may be imported first).
 from .. import tasks
 from ..models import ImportJob, ImportProfile
-from ..reader import count_rows, read_rows
 from .parsing import RowParser, check_header
 from .pipeline import BATCH_SIZE, write_batches
 

@@ -25,10 +25,10 @@ from cases.services import case_numbers_reserve, case_register_validated, case_v
 from cases.services.bulk import copy_text, existing_hotline_numbers, relax_commit_durability
 from core import clock
 from core.errors import Conflict, ValidationFailed
+from core.tabular import read_rows
 from org.selectors import Gazetteer
 
 from ..models import ImportBatch, ImportJob, Rejection
-from ..reader import read_rows
 from .parsing import RowParser
 
 logger = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ import pytest
 
 from cases.models import Case
 from core.errors import Conflict
+from core.tabular import read_rows
 from core.testing import ScratchDatabase, run_with_fault
 from hotline import services
 from hotline.models import ImportJob
-from hotline.reader import read_rows
 from org.selectors import Gazetteer
 
 from .conftest import csv_bytes, hotline_row, upload_job

@@ -1,4 +1,5 @@
-"""Streaming readers for hotline exports: .xlsx (openpyxl read-only) and .csv (UTF-8 with or without BOM, or GB18030).
+"""Streaming readers for spreadsheets people upload (12345 exports, the registry's data books): .xlsx (openpyxl
+read-only) and .csv (UTF-8 with or without BOM, or GB18030).
 
 Rows come one at a time as (spreadsheet row number, {header: text}), so a 200,000-row file never sits in memory.
 """
