@@ -4,6 +4,7 @@ filters, and 批量签收 for a handler with its successes and failures told."""
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Case, State
 from core import clock
@@ -34,8 +35,10 @@ def test_sorting_by_column_keeps_the_filters(street, page_as, live_server, width
     page.get_by_label("类别").select_option(str(street.category.pk))
     page.get_by_label("居民区").select_option(str(street.neighbourhood.pk))
     page.get_by_label("处置单位").select_option(str(street.department.pk))
-    page.locator("input[name=registered_from]").fill((now - timedelta(days=1)).date().isoformat())
-    page.locator("input[name=registered_to]").fill(now.date().isoformat())
+    # The street's dates are Shanghai dates: at 03:00 there, UTC is still on the day before.
+    today = timezone.localdate(now)
+    page.locator("input[name=registered_from]").fill((today - timedelta(days=1)).isoformat())
+    page.locator("input[name=registered_to]").fill(today.isoformat())
     page.get_by_label("关键词").fill("楼道")
     page.click("#case-filters button[type=submit]")
     page.wait_for_url("**department=*")
