@@ -81,9 +81,15 @@ def test_handler_bulk_sign_from_the_list(street, page_as, live_server):
     signed = street.signed_case()
     page = page_as(street.handler, width=1440, height=900)
     page.goto(f"{live_server.url}/cases/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.querySelector('#case-table table').dataset.probe = 'kept'")
     page.get_by_label("批量操作").select_option("sign")
     for case in (first, second, signed):
         page.get_by_label(f"勾选 {case.number}").check()
+    # Ticking a case or choosing the bulk action is not a filter: the list is not reloaded and the ticks stay.
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#case-table table[data-probe=kept]").count() == 1
+    assert all(page.get_by_label(f"勾选 {case.number}").is_checked() for case in (first, second, signed))
     page.click("#case-bulk button[type=submit]")
     page.locator(".msg.success", has_text=f"批量签收成功 2 件:{first.number}、{second.number}").wait_for()
     page.locator(".msg.error", has_text=f"{signed.number}:当前状态为「已签收」,不能签收").wait_for()
