@@ -193,8 +193,18 @@ def timeline(user: User, *, entity: str, object_id: int, masker: RegistryMasker,
     """The record's change history, oldest first, its values masked like the record."""
     rows = ChangeRecord.objects.filter(entity=entity, object_id=object_id).select_related("actor").order_by("at", "id")
     return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
-             "changes": masker.text(r.changes, names=names, phones=phones),
+             "changes": masker.text(_mask_dates(r.changes, masker), names=names, phones=phones),
              "note": masker.text(r.note, names=names, phones=phones)} for r in rows]
+
+
+def _mask_dates(changes: dict, masker: RegistryMasker) -> dict:
+    """A birth date in a change record keeps only its year for a masked reader, as on the card (text masking does
+    not know a date is personal)."""
+    if not masker.masked or "birth_date" not in changes:
+        return changes
+    def year(value):
+        return f"{str(value)[:4]}年" if value else value
+    return {**changes, "birth_date": [year(v) for v in changes["birth_date"]]}
 
 
 def person_cases(user: User, person: Person) -> QuerySet:
@@ -342,3 +352,28 @@ def unit_row(unit: Unit, *, masker: RegistryMasker) -> dict[str, Any]:
             "address": unit.address, "neighbourhood": unit.neighbourhood.name if unit.neighbourhood_id else "",
             "operator": masker.name(unit.operator.name) if unit.operator_id else "", "phone": unit.phone,
             "status": unit.get_status_display()}
+
+
+CHANGE_LABELS = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_type": "证件类型", "id_number": "证件号码",
+    "phone": "电话", "phone_alt": "备用电话", "residence": "人员类型", "status": "状态", "notes": "备注",
+    "tags": "标签", "household": "户", "relation": "与户主关系", "member": "成员", "address": "地址",
+    "housing": "房屋状态", "tenant_count": "租住人数", "rental_start": "租赁起始", "rental_end": "租赁截止",
+    "crowded_rental": "群租", "credit_code": "统一社会信用代码", "kind": "类型", "operator": "经营者/负责人",
+    "contact": "联系人", "capacity": "身份", "case": "工单",
+}
+
+
+def timeline_for_page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The timeline with its field names in Chinese and lists joined, as the pages show it."""
+    def shown(value: Any) -> Any:
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value) or "(无)"
+        if value is True:
+            return "是"
+        if value is False:
+            return "否"
+        return value
+
+    return [{**r, "changes": {CHANGE_LABELS.get(k, k): [shown(v[0]), shown(v[1])] if isinstance(v, list) and len(v) == 2
+                              else [None, shown(v)] for k, v in (r["changes"] or {}).items()}} for r in rows]

@@ -72,8 +72,8 @@ def household_context(request: HttpRequest, household: Household, *, purpose: st
     return {
         "household": household, "card": selectors.household_card(user, household, masker=masker),
         "current": [m for m in members if m["ended_at"] is None], "past": [m for m in members if m["ended_at"]],
-        "cases": cases, "timeline": selectors.timeline(user, entity=Entity.HOUSEHOLD, object_id=household.pk,
-                                                       masker=masker, names=names, phones=phones),
+        "cases": cases, "timeline": selectors.timeline_for_page(selectors.timeline(user, entity=Entity.HOUSEHOLD, object_id=household.pk,
+                                                       masker=masker, names=names, phones=phones)),
         "revealed": bool(purpose), "purpose": purpose,
         "can_reveal": masker.masked and user.role in policy.REVEAL_ROLES,
         "reveal": reveal if reveal is not None else RevealForm(),
@@ -218,8 +218,8 @@ def unit_context(request: HttpRequest, unit: Unit, *, purpose: str = "",
     names, phones = card.pop("secrets")
     return {
         "unit": unit, "card": card, "revealed": bool(purpose), "purpose": purpose,
-        "timeline": selectors.timeline(user, entity=Entity.UNIT, object_id=unit.pk, masker=masker, names=names,
-                                       phones=phones),
+        "timeline": selectors.timeline_for_page(selectors.timeline(user, entity=Entity.UNIT, object_id=unit.pk, masker=masker, names=names,
+                                       phones=phones)),
         "can_reveal": masker.masked and user.role in policy.REVEAL_ROLES,
         "reveal": reveal if reveal is not None else RevealForm(),
         "can_edit": may_write(user, unit), "contact_form": ContactForm(),
