@@ -142,3 +142,32 @@ def test_unit_list_filters(client, street):
     assert "乙学校" in html and "甲餐馆" not in html
     html = client.get(reverse("registry:units"), {"q": "餐馆", "status": "open"}).content.decode()
     assert "甲餐馆" in html and "乙学校" not in html
+
+
+def test_household_notes_and_history_are_masked_and_a_clear_view_is_audited(client, street, resident, household):
+    services.household_update(actor=street.dispatcher, household=household,
+                              notes="房东张建国,电话13600001111")
+    login(client, street.cadre)
+    html = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "13600001111" not in html and "张建国" not in html and "136****1111" in html
+    assert not AuditEntry.objects.filter(object_type="registry.household").exists()
+    login(client, street.callback)
+    html = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "13600001111" in html
+    entry = AuditEntry.objects.get(object_type="registry.household", object_id=str(household.pk))
+    assert entry.detail["purpose"] == "岗位职责(回访员)"
+
+
+def test_a_unit_edit_writes_its_history(client, street, resident):
+    unit = services.unit_create(actor=street.dispatcher, name="甲餐馆", kind="restaurant", address="愚园路128弄1号")
+    login(client, street.dispatcher)
+    response = client.post(reverse("registry:unit-edit", args=[unit.pk]), {
+        "name": "甲餐馆(新)", "credit_code": "", "kind": "restaurant", "address": "愚园路128弄1号",
+        "operator": "张建国", "phone": "02162480000", "status": "open", "notes": "已换招牌", "version": unit.version})
+    assert response.status_code == 302
+    record = ChangeRecord.objects.filter(entity=Entity.UNIT, object_id=unit.pk, action="update").get()
+    assert record.changes["name"] == ["甲餐馆", "甲餐馆(新)"] and record.changes["operator"] == [None, "张建国"]
+    response = client.post(reverse("registry:unit-edit", args=[unit.pk]), {
+        "name": "甲餐馆", "kind": "restaurant", "address": "愚园路128弄1号", "operator": "P999999",
+        "status": "open", "version": unit.version + 1})
+    assert response.status_code == 422 and "没有编号为 P999999 的人员" in response.content.decode()

@@ -112,6 +112,9 @@ def test_register_reveal_edit_and_link(street, page_as, live_server):
     phone.locator("#person-card").wait_for()
     screenshot(phone, "registry-person-phone")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    for path in ("/registry/", "/registry/households/", f"/registry/households/{household.pk}/", "/registry/units/"):
+        phone.goto(f"{base}{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
 
     # 派单员 links the case's 诉求人 on the case page; a link made meanwhile in another tab is said (409).
     namesake = services.person_create(actor=street.dispatcher, name="张建国")
