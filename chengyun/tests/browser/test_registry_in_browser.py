@@ -47,6 +47,7 @@ def test_register_reveal_edit_and_link(street, page_as, live_server):
     household = Household.objects.get()
     assert household.crowded_rental and household.tenant_count == 3 and household.neighbourhood == street.neighbourhood
     assert "501" not in cadre.inner_text("#household-card")  # masked for the 居委干部
+    screenshot(cadre, "registry-household-desktop")
 
     # 登记新成员: every field; a wrong check digit is said next to the ID number.
     cadre.click("#add-person-here")
@@ -60,6 +61,7 @@ def test_register_reveal_edit_and_link(street, page_as, live_server):
     cadre.check("#registry-form input[name=tags][value=高龄]")
     cadre.click("#form-submit")
     cadre.locator("[data-field=id_number] .field-error", has_text="校验位").wait_for()
+    screenshot(cadre, "registry-person-form-error")
     fill(cadre, {"id_number": number})
     cadre.click("#form-submit")
     cadre.locator("#person-card").wait_for()
