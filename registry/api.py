@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -139,8 +140,10 @@ def registry_households(request: HttpRequest, filters: Query[HouseholdQuery]):
     _reader(request)
     search = selectors.Search()
     qs = selectors.households(request.user, q=filters.q, neighbourhood=filters.neighbourhood_id,
-                              housing=filters.housing, crowded=filters.crowded, search=search)
-    return _page(request, qs, filters, entity="household", row=selectors.household_row, search=search)
+                              housing=filters.housing, crowded=filters.crowded, search=search).annotate(
+        open_members=Count("memberships", filter=Q(memberships__ended_at__isnull=True)))
+    return _page(request, qs, filters, entity="household", search=search,
+                 row=lambda h, masker: selectors.household_row(h, masker=masker, members=h.open_members))
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="户详情:成员(现有与曾住)、关联工单、变更记录")

@@ -88,7 +88,7 @@ def test_create_and_update_with_history_and_a_stale_version_is_409(street, house
 def test_households_and_units(street, resident, household, other_household):
     body = api(street.cadre).get("/api/registry/households?q=愚园路128弄").json()
     assert body["count"] == 1 and "门牌号" in body["search_refused"]
-    assert body["results"][0]["address"] == "愚园路xx弄x号xx室"
+    assert body["results"][0]["address"] == "愚园路xx弄x号xx室" and body["results"][0]["members"] == 1
     detail = api(street.cadre).get(f"/api/registry/households/{household.pk}").json()
     assert detail["members"][0]["name"] == "张**"
     assert api(street.cadre).get(f"/api/registry/households/{other_household.pk}").status_code == 404
