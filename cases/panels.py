@@ -2,8 +2,9 @@
 
 `cases` sits below the apps that know more about a case's people and places (the registry's 诉求人 ↔ 底册人员
 link) and never imports them: the composition root lists modules in settings (`CASE_PAGE_PANELS =
-["registry.panels"]`), each with `panel(request, case) -> str | None`, the rendered fragment the case page shows
-under its facts, or None when that reader has nothing to see. With none configured the page has no panels.
+["registry.panels"]`), each with `panel(request, case) -> str | None`, the fragment the case page shows beside its
+actions (rendered with `render_to_string`, a SafeString; a plain str is escaped), or None when that reader has
+nothing to see. With none configured the page has no panels.
 """
 
 from __future__ import annotations
