@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.person_list, name="persons"),
     path("persons/export.xlsx", views_links.person_export, name="person-export"),
     path("persons/new/", views.person_new, name="person-new"),
+    path("persons/pick/", views.person_pick, name="person-pick"),
     path("persons/<int:pk>/", views.person_detail, name="person"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person-reveal"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),

@@ -6,6 +6,7 @@ once, not remembered, and audited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -271,3 +272,18 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "该人员已迁出您负责的区域")
         return redirect("registry:persons")
     return redirect("registry:person", pk=person.pk)
+
+
+@role_required(READ, READ_REFUSED)
+@require_http_methods(["GET"])
+def person_pick(request: HttpRequest) -> HttpResponse:
+    """The person picker's results: at most ten persons of the reader's area, masked as the reader sees them."""
+    search = selectors.Search()
+    term = request.GET.get("pick_q", "")[:50]
+    qs = selectors.persons(request.user, q=term, request=request, search=search) if term.strip() else Person.objects.none()
+    masker = RegistryMasker(request.user)
+    rows = [selectors.person_row(p, masker=masker) for p in selectors.persons_prefetched(qs)[:10]]
+    selectors.audit_list_unmasked(request.user, request, entity="person", ids=[r["id"] for r in rows], what="pick")
+    target = re.sub(r"[^\w-]", "", request.GET.get("target", ""))[:40]
+    return render(request, "registry/_picker_results.html",
+                  {"rows": rows, "refused": search.refused, "term": term.strip(), "target": target})

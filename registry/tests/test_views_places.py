@@ -171,3 +171,18 @@ def test_a_unit_edit_writes_its_history(client, street, resident):
         "name": "甲餐馆", "kind": "restaurant", "address": "愚园路128弄1号", "operator": "P999999",
         "status": "open", "version": unit.version + 1})
     assert response.status_code == 422 and "没有编号为 P999999 的人员" in response.content.decode()
+
+
+def test_the_person_picker_lists_the_readers_persons_masked(client, street, resident, other_household):
+    services.person_create(actor=street.dispatcher, name="张外区", household=other_household)
+    login(client, street.cadre)
+    html = client.get(reverse("registry:person-pick"), {"pick_q": "张", "target": "id_operator"}).content.decode()
+    assert f'data-pick="P{resident.pk}"' in html and 'data-target="id_operator"' in html
+    assert "张建国" not in html and "张外区" not in html and "张**" in html
+    html = client.get(reverse("registry:person-pick"), {"pick_q": resident.phone, "target": "x"}).content.decode()
+    assert f"P{resident.pk}" in html  # a 居委干部 may look a phone up (audited)
+    login(client, street.leader)
+    html = client.get(reverse("registry:person-pick"), {"pick_q": resident.phone}).content.decode()
+    assert "不能按电话" in html and f"P{resident.pk}" not in html
+    html = client.get(reverse("registry:person-pick"), {"pick_q": "张", "target": "<script>"}).content.decode()
+    assert "<script>" not in html

@@ -1,6 +1,6 @@
 """社区底册 in the browser: a 居委干部 registers a household and a person (every field, optional ones included),
-reveals the record with a purpose, edits it (a stale version says 已被他人修改); a 派单员 links a case's 诉求人 on
-the case page. Each failed action shows its message; the person page fits a 390×844 phone."""
+reveals the record with a purpose, edits it (a stale version says 已被他人修改), registers a unit with its operator
+picked from the registry; a 派单员 links a case's 诉求人 on the case page. Each failed action shows its message; the person page fits a 390×844 phone."""
 
 import pytest
 
@@ -108,6 +108,21 @@ def test_register_reveal_edit_and_link(street, page_as, live_server):
     person = Person.objects.get()
     assert person.phone == "13900001111" and person.residence == "resident" and person.notes == "已走访,身体尚可"
 
+    # 登记单位: every field, the operator picked from the registry; a wrong credit code is said next to its field.
+    cadre.goto(f"{base}/registry/units/new/")
+    fill(cadre, {"name": "金坛小吃店", "credit_code": "91310106MA1FL0BA2X", "kind": "restaurant",
+                 "address": "愚园路128弄1号", "neighbourhood": str(street.neighbourhood.pk), "phone": "021-62480000",
+                 "status": "open", "notes": "油烟净化器已装,负责人电话13900001111"})
+    cadre.fill("#registry-form [name=pick_q]", "张建国")
+    cadre.click(f"#registry-form [data-pick='P{person.pk}']")
+    assert cadre.input_value("#registry-form [name=operator]") == f"P{person.pk}"
+    cadre.click("#form-submit")
+    cadre.locator("[data-field=credit_code] .field-error").wait_for()
+    fill(cadre, {"credit_code": "91310106MA1FL0BA2H"})
+    cadre.click("#form-submit")
+    cadre.locator("#unit-card").wait_for()
+    assert "张**" in cadre.inner_text("#unit-operator") and "139****1111" in cadre.inner_text("#unit-notes")
+
     # The phone layout: no horizontal overflow on the person page.
     phone = page_as(street.cadre, width=390, height=844)
     phone.goto(f"{base}/registry/persons/{person.pk}/")
@@ -116,7 +131,8 @@ def test_register_reveal_edit_and_link(street, page_as, live_server):
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     for path in ("/registry/", "/registry/households/", f"/registry/households/{household.pk}/", "/registry/units/"):
         phone.goto(f"{base}{path}")
-        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+        wide = phone.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, wide)
 
     # 派单员 links the case's 诉求人 on the case page; a link made meanwhile in another tab is said (409).
     namesake = services.person_create(actor=street.dispatcher, name="张建国")
