@@ -1,6 +1,7 @@
 """社区底册 in the browser: a 居委干部 registers a household and a person (every field, optional ones included),
 reveals the record with a purpose, edits it (a stale version says 已被他人修改), registers a unit with its operator
-picked from the registry; a 派单员 links a case's 诉求人 on the case page. Each failed action shows its message; the person page fits a 390×844 phone."""
+picked from the registry; a 派单员 links a case's 诉求人 on the case page. Each failed action shows its message;
+the registry pages fit a 390×844 phone."""
 
 import pytest
 
@@ -10,6 +11,12 @@ from registry.models import Household, Person, Tag
 from .conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+# What sticks out of the phone's viewport, to say in the assertion.
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"""
 
 
 def valid_id(body17: str) -> str:
@@ -131,7 +138,7 @@ def test_register_reveal_edit_and_link(street, page_as, live_server):
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     for path in ("/registry/", "/registry/households/", f"/registry/households/{household.pk}/", "/registry/units/"):
         phone.goto(f"{base}{path}")
-        wide = phone.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
+        wide = phone.evaluate(WIDE_ELEMENTS)
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, wide)
 
     # 派单员 links the case's 诉求人 on the case page; a link made meanwhile in another tab is said (409).
