@@ -230,6 +230,8 @@ def _add_registry() -> None:
         PAGES[f"registry:{kind}-reveal"] = Access(roles=reveal, scope="registry", method="POST", kwargs=obj)
         PAGES[f"registry:{kind}-edit"] = Access(roles=write, scope="registry", kwargs=obj)
     PAGES["registry:person-pick"] = Access(roles=read)  # the person picker of the forms
+    PAGES["registry:person-capacity"] = Access(roles=write, scope="registry", method="POST",
+                                               kwargs={"pk": "person"})
     PAGES["registry:person-move"] = Access(roles=write, scope="registry", method="POST", kwargs={"pk": "person"})
     PAGES["registry:household-member"] = Access(roles=write, scope="registry", method="POST",
                                                 kwargs={"pk": "household"})

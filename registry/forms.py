@@ -23,6 +23,7 @@ from .models import (
     Relation,
     Residence,
     Tag,
+    Unit,
     UnitKind,
     UnitStatus,
 )
@@ -284,3 +285,28 @@ class ContactForm(forms.Form):
     person = forms.CharField(label="联系人(底册编号或姓名)", max_length=50, error_messages={"required": "请填写联系人"})
     role = forms.CharField(label="职责", required=False, max_length=30,
                            widget=forms.TextInput(attrs={"placeholder": "如 店长、安全员"}))
+
+
+class CapacityForm(forms.Form):
+    """身份: a capacity a person holds in a programme (registry/capacities.py), optionally at a unit (商户负责人)."""
+
+    kind = forms.ChoiceField(label="身份", error_messages={"required": "请选择身份"})
+    unit = forms.CharField(label="单位(U编号,可不填)", required=False, max_length=20)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from .capacities import capacity_kinds
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "请选择")] + list(capacity_kinds().items())
+
+
+def unit_by_reference(user: User, text: str) -> Unit | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    number = re.fullmatch(r"[Uu]?0*(\d+)", text)
+    unit = policy.visible(user, Unit.objects.filter(pk=int(number[1]))).first() if number else None
+    if unit is None:
+        raise ValidationFailed(f"底册中没有编号为 {text} 的单位(或不在您的职责范围内)", details={"field": "unit"})
+    return unit

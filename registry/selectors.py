@@ -280,7 +280,7 @@ def person_capacities(person: Person) -> list[dict[str, Any]]:
     from .capacities import capacity_label
     from .models import Capacity
 
-    return [{"kind": capacity_label(c.kind), "unit": c.unit.name if c.unit_id else "",
+    return [{"id": c.pk, "kind": capacity_label(c.kind), "unit": c.unit.name if c.unit_id else "",
              "neighbourhood": str(c.neighbourhood) if c.neighbourhood_id else "", "started_at": c.started_at,
              "ended_at": c.ended_at, "note": c.note}
             for c in Capacity.objects.filter(person=person).select_related("unit", "neighbourhood")

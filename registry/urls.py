@@ -15,6 +15,7 @@ urlpatterns = [
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person-reveal"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("persons/<int:pk>/move/", views.person_move, name="person-move"),
+    path("persons/<int:pk>/capacities/", views.person_capacity, name="person-capacity"),
     path("households/", views_places.household_list, name="households"),
     path("households/export.xlsx", views_links.household_export, name="household-export"),
     path("households/new/", views_places.household_new, name="household-new"),

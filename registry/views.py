@@ -24,6 +24,7 @@ from core.pages import forbidden_page, login_required, role_required
 
 from . import policy, selectors, services
 from .forms import (
+    CapacityForm,
     MoveForm,
     PersonFilterForm,
     PersonForm,
@@ -31,6 +32,7 @@ from .forms import (
     attach_error,
     cleaned,
     household_by_address,
+    unit_by_reference,
 )
 from .models import Entity, Person
 from .policy import RegistryMasker
@@ -160,7 +162,7 @@ def person_context(request: HttpRequest, person: Person, *, purpose: str = "",
         "revealed": bool(purpose), "purpose": purpose,
         "can_reveal": masker.masked and user.role in policy.REVEAL_ROLES and person.anonymised_at is None,
         "reveal": reveal if reveal is not None else RevealForm(),
-        "can_edit": may_write(user, person), "move_form": MoveForm(),
+        "can_edit": may_write(user, person), "move_form": MoveForm(), "capacity_form": CapacityForm(),
     }
 
 
@@ -287,3 +289,36 @@ def person_pick(request: HttpRequest) -> HttpResponse:
     target = re.sub(r"[^\w-]", "", request.GET.get("target", ""))[:40]
     return render(request, "registry/_picker_results.html",
                   {"rows": rows, "refused": search.refused, "term": term.strip(), "target": target})
+
+
+@login_required
+@require_POST
+def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    """授予身份 (kind, optional unit) or 结束身份 (`end` = the capacity's id): a person's capacities in programmes."""
+    from .models import Capacity
+
+    person = selectors.get_person(request.user, pk)
+    if refused := check_write(request, person, "该人员"):
+        return refused
+    form = CapacityForm(request.POST)
+    try:
+        if request.POST.get("end"):
+            capacity = Capacity.objects.filter(person=person, pk=int(request.POST["end"]) if request.POST[
+                "end"].isdigit() else 0).first()
+            if capacity is None:
+                raise ValidationFailed("该人员没有这项身份")
+            services.capacity_end(actor=request.user, capacity=capacity, note=request.POST.get("note", "")[:200])
+            done = "已结束该身份"
+        else:
+            if not form.is_valid():
+                raise ValidationFailed(next(iter(form.errors.values()))[0], details={"field": "kind"})
+            services.capacity_grant(actor=request.user, person=person, kind=form.cleaned_data["kind"],
+                                    unit=unit_by_reference(request.user, form.cleaned_data["unit"]),
+                                    neighbourhood=person.neighbourhood, note=form.cleaned_data["note"])
+            done = "已授予身份"
+    except DomainError as exc:
+        context = person_context(request, person)
+        context.update(capacity_error=exc.message, capacity_form=form)
+        return render(request, "registry/person.html", context, status=exc.status)
+    messages.success(request, done)
+    return redirect("registry:person", pk=person.pk)

@@ -185,3 +185,28 @@ def test_move_and_move_out_keep_history(client, street, resident, household):
     assert client.post(url, {"out": "1", "note": "迁出本街道"}).status_code == 302
     assert Membership.objects.filter(person=resident).count() == 2
     assert not Membership.objects.filter(person=resident, ended_at__isnull=True).exists()
+
+
+def test_capacities_are_granted_and_ended_with_history(client, street, resident):
+    from registry.models import Capacity
+
+    unit = services.unit_create(actor=street.dispatcher, name="金坛便利店", address="愚园路128弄1号")
+    login(client, street.cadre)
+    url = reverse("registry:person-capacity", args=[resident.pk])
+    assert client.post(url, {"kind": "unit_operator", "unit": f"U{unit.pk}", "note": "店主"}).status_code == 302
+    capacity = Capacity.objects.get(person=resident)
+    assert capacity.unit == unit and capacity.neighbourhood == street.neighbourhood
+    response = client.post(url, {"kind": "unit_operator", "unit": f"U{unit.pk}"})
+    assert response.status_code == 409 and "已有身份" in response.content.decode()
+    response = client.post(url, {"kind": ""})
+    assert response.status_code == 422 and "请选择身份" in response.content.decode()
+    assert client.post(url, {"end": str(capacity.pk)}).status_code == 302
+    capacity.refresh_from_db()
+    assert capacity.ended_at is not None
+    changes = [r.changes for r in ChangeRecord.objects.filter(entity=Entity.PERSON, object_id=resident.pk,
+                                                                 changes__has_key="capacity")]
+    assert changes == [{"capacity": [None, "商户负责人(金坛便利店)"]}, {"capacity": ["商户负责人", None]}]
+    html = client.get(reverse("registry:person", args=[resident.pk])).content.decode()
+    assert "商户负责人" in html and "止" in html
+    login(client, street.leader)
+    assert client.post(url, {"kind": "volunteer"}).status_code == 403
