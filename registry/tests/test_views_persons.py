@@ -113,6 +113,7 @@ def test_filters_narrow_the_list(client, street, resident):
     html = client.get(reverse("registry:persons"), {"neighbourhood": street.neighbourhood.pk, "status": "active"},
                       HTTP_HX_REQUEST="true").content.decode()
     assert "张建国" in html and "<html" not in html
+    assert f"/registry/persons/export.xlsx?neighbourhood={street.neighbourhood.pk}&amp;status=active" in html
 
 
 def test_create_a_person_into_a_household(client, street, household, valid_id):
