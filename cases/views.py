@@ -27,7 +27,7 @@ from core.pages import forbidden_page, login_required, not_found_page
 from org.models import Role
 from org.selectors import responsibility_for
 
-from . import advice, listing, policy, selectors, services
+from . import advice, listing, panels, policy, selectors, services
 from .actions import ACTIONS
 from .downloads import attachment_response
 from .exports import case_list_workbook
@@ -238,6 +238,7 @@ def case_detail_context(request: HttpRequest, case: Case, *, error: str = "", fa
         "can_unmask": request.user.role in policy.UNMASK_ROLES,
         "can_call": policy.sees_personal_data(request.user, case),  # the tap-to-call link (case_call)
         "suggestion": _suggestion(request, case, available),
+        "panels": panels.panels(request, case),  # higher apps' panels by name (settings.CASE_PAGE_PANELS)
     }
 
 

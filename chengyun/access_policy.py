@@ -210,6 +210,52 @@ def _add_dispatch() -> None:
 _add_dispatch()
 
 
+def _add_registry() -> None:
+    """社区底册 (registry/policy.py): readers, writers, the masked roles' 查看完整信息, and the 诉求人 link for the
+    roles that see both sides clear. Persons, households and units are scoped by 居民区 (居委干部) and 网格 (网格员);
+    the street-wide roles see all of them, 处置人 and 审计员 none."""
+    from registry import policy as registry
+
+    SCOPE_EXEMPT["registry"] = _humans(registry.STREET_WIDE_ROLES)
+    SCOPE_BLIND["registry"] = HUMAN_ROLES - _humans(registry.READ_ROLES)
+    read, write = _humans(registry.READ_ROLES), _humans(registry.WRITE_ROLES)
+    reveal, clear = _humans(registry.REVEAL_ROLES), _humans(registry.CLEAR_ROLES)
+    for kind in ("person", "household", "unit"):
+        plural = {"person": "persons", "household": "households", "unit": "units"}[kind]
+        obj = {"pk": kind}
+        PAGES[f"registry:{plural}"] = Access(roles=read)
+        PAGES[f"registry:{kind}-export"] = Access(roles=read)
+        PAGES[f"registry:{kind}-new"] = Access(roles=write)
+        PAGES[f"registry:{kind}"] = Access(roles=read, scope="registry", kwargs=obj)
+        PAGES[f"registry:{kind}-reveal"] = Access(roles=reveal, scope="registry", method="POST", kwargs=obj)
+        PAGES[f"registry:{kind}-edit"] = Access(roles=write, scope="registry", kwargs=obj)
+    PAGES["registry:person-pick"] = Access(roles=read)  # the person picker of the forms
+    PAGES["registry:person-capacity"] = Access(roles=write, scope="registry", method="POST",
+                                               kwargs={"pk": "person"})
+    PAGES["registry:person-move"] = Access(roles=write, scope="registry", method="POST", kwargs={"pk": "person"})
+    PAGES["registry:household-member"] = Access(roles=write, scope="registry", method="POST",
+                                                kwargs={"pk": "household"})
+    PAGES["registry:unit-contact"] = Access(roles=write, scope="registry", method="POST", kwargs={"pk": "unit"})
+    # The link panel as a page: a case of the actor's case scope; only the roles that decide links.
+    PAGES["registry:case-link"] = Access(roles=clear, scope="case", kwargs={"case_pk": "case"})
+    PAGES["registry:case-link-decide"] = Access(roles=clear, scope="case", method="POST", kwargs={"case_pk": "case"})
+    API["registry_persons"] = Access(roles=read)
+    API["registry_person"] = Access(roles=read, scope="registry", kwargs={"person_id": "person"})
+    API["registry_person_reveal"] = Access(roles=reveal, scope="registry", method="POST",
+                                           kwargs={"person_id": "person"})
+    API["registry_person_create"] = Access(roles=write, method="POST")
+    API["registry_person_update"] = Access(roles=write, scope="registry", method="PATCH",
+                                           kwargs={"person_id": "person"})
+    API["registry_households"] = Access(roles=read)
+    API["registry_household"] = Access(roles=read, scope="registry", kwargs={"household_id": "household"})
+    API["registry_units"] = Access(roles=read)
+    API["registry_unit"] = Access(roles=read, scope="registry", kwargs={"unit_id": "unit"})
+    API["registry_case_link_decide"] = Access(roles=clear, scope="case", method="POST", kwargs={"case_id": "case"})
+
+
+_add_registry()
+
+
 def page_access(url_name: str) -> Access | None:
     if url_name in PAGES:
         return PAGES[url_name]

@@ -111,6 +111,7 @@ def _register_routers() -> None:
     from notifications.api import router as notifications_router
     from org.api import router as org_router
     from privacy.api import router as privacy_router
+    from registry.api import router as registry_router
     from sensors.api import router as sensors_router
 
     api.add_router("/", org_router)
@@ -120,6 +121,7 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications_router)
     api.add_router("/kpi", kpi_router)
     api.add_router("/dispatch", dispatch_router)
+    api.add_router("/registry", registry_router)
 
 
 _register_routers()

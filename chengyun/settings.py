@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 # The composition root plugs higher apps into lower ones by name (README "Layers"): the case page's smart
 # dispatch advice (cases/advice.py).
 CASE_PAGE_ADVISOR = "dispatch.advice"
+# Panels higher apps add to the case page (cases/panels.py): the registry's 诉求人 ↔ 底册人员 link.
+CASE_PAGE_PANELS = ["registry.panels"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

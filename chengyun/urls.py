@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("registry/", include("registry.urls")),
     path("healthz", healthz, name="healthz"),
 ]
 

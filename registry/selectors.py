@@ -193,8 +193,18 @@ def timeline(user: User, *, entity: str, object_id: int, masker: RegistryMasker,
     """The record's change history, oldest first, its values masked like the record."""
     rows = ChangeRecord.objects.filter(entity=entity, object_id=object_id).select_related("actor").order_by("at", "id")
     return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
-             "changes": masker.text(r.changes, names=names, phones=phones),
+             "changes": masker.text(_mask_dates(r.changes, masker), names=names, phones=phones),
              "note": masker.text(r.note, names=names, phones=phones)} for r in rows]
+
+
+def _mask_dates(changes: dict, masker: RegistryMasker) -> dict:
+    """A birth date in a change record keeps only its year for a masked reader, as on the card (text masking does
+    not know a date is personal)."""
+    if not masker.masked or "birth_date" not in changes:
+        return changes
+    def year(value):
+        return f"{str(value)[:4]}年" if value else value
+    return {**changes, "birth_date": [year(v) for v in changes["birth_date"]]}
 
 
 def person_cases(user: User, person: Person) -> QuerySet:
@@ -215,3 +225,155 @@ def persons_prefetched(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 
 ENTITY_OF = {Person: Entity.PERSON, Household: Entity.HOUSEHOLD, Unit: Entity.UNIT}
+
+
+# --- rpages: what the registry pages, the API and the exports read --------------------------------------------------
+
+
+def reader_masker(user: User, request: HttpRequest | None, *, entity: str, object_id: int, purpose: str = "",
+                  force: bool = False) -> RegistryMasker:
+    """The masker of one record's page (or API detail), with its audit entry (PIPL: purpose stated on every
+    unmasked view): a stated `purpose` reveals it once (policy.REVEAL_ROLES); the roles that see it clear
+    (policy.CLEAR_ROLES) are audited with the purpose 岗位职责 and their role; a masked view writes nothing."""
+    masker = RegistryMasker(user, revealed=bool(purpose), force=force)
+    if not masker.masked:
+        audit_unmasked(user, request, entity=entity, object_id=object_id,
+                       purpose=purpose or f"岗位职责({user.get_role_display()})",
+                       detail={"revealed": True} if purpose else None)
+    return masker
+
+
+def audit_list_unmasked(user: User, request: HttpRequest | None, *, entity: str, ids: list[int],
+                        what: str = "list") -> None:
+    """A list page (or API list, or export) shown clear: one entry for the page, naming the rows."""
+    if ids and policy.sees_clear(user):
+        audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request,
+                     object_type=f"registry.{entity}_{what}", object_id=f"{ids[0]}+{len(ids) - 1}",
+                     detail={"purpose": f"岗位职责({user.get_role_display()})", "ids": ids[:500], "rows": len(ids)})
+
+
+def person_row(person: Person, *, masker: RegistryMasker) -> dict[str, Any]:
+    """A person as a list row (persons_prefetched gives the current household without a query per row)."""
+    memberships = getattr(person, "open_memberships", None)
+    home = memberships[0].household if memberships else None
+    return {"id": person.pk, "name": masker.name(person.name),
+            "gender": person.get_gender_display() if person.gender else "",
+            "birth_date": masker.birth_date(person.birth_date), "phone": masker.phone(person.phone),
+            "id_number": masker.id_number(person.id_number), "residence": person.get_residence_display(),
+            "status": person.get_status_display(), "tags": [t.name for t in person.tags.all()],
+            "neighbourhood": person.neighbourhood.name if person.neighbourhood_id else "",
+            "address": masker.address(home.address) if home else "", "household_id": home.pk if home else None}
+
+
+def person_households(user: User, person: Person, *, masker: RegistryMasker) -> list[dict[str, Any]]:
+    """The person's households, the current one first, then the past ones newest first; linked if visible."""
+    rows = Membership.objects.filter(person=person).select_related("household").order_by("-started_at")
+    visible_ids = set(policy.visible(user, Household.objects.filter(
+        pk__in=[m.household_id for m in rows])).values_list("pk", flat=True))
+    out = [{"household_id": m.household_id if m.household_id in visible_ids else None,
+            "address": masker.address(m.household.address), "relation": m.get_relation_display(),
+            "started_at": m.started_at, "ended_at": m.ended_at, "current": m.ended_at is None} for m in rows]
+    return sorted(out, key=lambda r: not r["current"])
+
+
+def person_capacities(person: Person) -> list[dict[str, Any]]:
+    from .capacities import capacity_label
+    from .models import Capacity
+
+    return [{"id": c.pk, "kind": capacity_label(c.kind), "unit": c.unit.name if c.unit_id else "",
+             "neighbourhood": str(c.neighbourhood) if c.neighbourhood_id else "", "started_at": c.started_at,
+             "ended_at": c.ended_at, "note": c.note}
+            for c in Capacity.objects.filter(person=person).select_related("unit", "neighbourhood")
+            .order_by("ended_at", "-started_at")]
+
+
+def person_units(user: User, person: Person) -> list[dict[str, Any]]:
+    """The units this person runs or is a contact of (unit names are public), those in the user's scope."""
+    units_ = policy.visible(user, Unit.objects.filter(Q(operator=person) | Q(contacts__person=person))).distinct()
+    roles = {c.unit_id: c.role for c in person.unit_contacts.all()}
+    return [{"id": u.pk, "name": u.name, "role": "经营者/负责人" if u.operator_id == person.pk else (roles.get(u.pk) or "联系人")}
+            for u in units_]
+
+
+def household_secrets(household: Household) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names and phones of everyone who lived here: masked out of the household's notes and timeline."""
+    people = Person.objects.filter(memberships__household=household).distinct()
+    names = tuple(p.name for p in people)
+    phones = tuple(x for p in people for x in (p.phone, p.phone_alt) if x)
+    return names, phones
+
+
+def household_card(user: User, household: Household, *, masker: RegistryMasker) -> dict[str, Any]:
+    names, phones = household_secrets(household)
+    return {
+        "id": household.pk, "address": masker.address(household.address), "road": household.road,
+        "estate": household.estate.name if household.estate_id else "",
+        "neighbourhood": household.neighbourhood.name if household.neighbourhood_id else "",
+        "grid": household.grid.name if household.grid_id else "",
+        "housing": household.get_housing_display(), "housing_code": household.housing,
+        "tenant_count": household.tenant_count, "rental_start": household.rental_start,
+        "rental_end": household.rental_end, "crowded_rental": household.crowded_rental,
+        "notes": masker.text(household.notes, names=names, phones=phones), "version": household.version,
+        "masked": masker.masked,
+    }
+
+
+def household_row(household: Household, *, masker: RegistryMasker, members: int | None = None) -> dict[str, Any]:
+    return {"id": household.pk, "address": masker.address(household.address),
+            "estate": household.estate.name if household.estate_id else "",
+            "neighbourhood": household.neighbourhood.name if household.neighbourhood_id else "",
+            "housing": household.get_housing_display(), "tenant_count": household.tenant_count,
+            "crowded_rental": household.crowded_rental, "members": members}
+
+
+def unit_card(user: User, unit: Unit, *, masker: RegistryMasker) -> dict[str, Any]:
+    """A unit: its name, code, address and phone are a shop front's public facts; its operator and contacts are
+    persons (masked like persons)."""
+    operator = unit.operator
+    secrets = [p for p in [operator, *[c.person for c in unit.contacts.all()]] if p is not None]
+    names = tuple(p.name for p in secrets)
+    phones = tuple(x for p in secrets for x in (p.phone, p.phone_alt) if x)
+    return {
+        "id": unit.pk, "name": unit.name, "credit_code": unit.credit_code, "kind": unit.get_kind_display(),
+        "address": unit.address, "estate": unit.estate.name if unit.estate_id else "",
+        "neighbourhood": unit.neighbourhood.name if unit.neighbourhood_id else "",
+        "grid": unit.grid.name if unit.grid_id else "", "phone": unit.phone, "status": unit.get_status_display(),
+        "operator": ({"id": operator.pk, "name": masker.name(operator.name), "phone": masker.phone(operator.phone)}
+                     if operator else None),
+        "contacts": [{"id": c.person_id, "name": masker.name(c.person.name), "phone": masker.phone(c.person.phone),
+                      "role": c.role} for c in unit.contacts.all()],
+        "notes": masker.text(unit.notes, names=names, phones=phones), "version": unit.version,
+        "masked": masker.masked, "secrets": (names, phones),
+    }
+
+
+def unit_row(unit: Unit, *, masker: RegistryMasker) -> dict[str, Any]:
+    return {"id": unit.pk, "name": unit.name, "credit_code": unit.credit_code, "kind": unit.get_kind_display(),
+            "address": unit.address, "neighbourhood": unit.neighbourhood.name if unit.neighbourhood_id else "",
+            "operator": masker.name(unit.operator.name) if unit.operator_id else "", "phone": unit.phone,
+            "status": unit.get_status_display()}
+
+
+CHANGE_LABELS = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_type": "证件类型", "id_number": "证件号码",
+    "phone": "电话", "phone_alt": "备用电话", "residence": "人员类型", "status": "状态", "notes": "备注",
+    "tags": "标签", "household": "户", "relation": "与户主关系", "member": "成员", "address": "地址",
+    "housing": "房屋状态", "tenant_count": "租住人数", "rental_start": "租赁起始", "rental_end": "租赁截止",
+    "crowded_rental": "群租", "credit_code": "统一社会信用代码", "kind": "类型", "operator": "经营者/负责人",
+    "contact": "联系人", "capacity": "身份", "case": "工单",
+}
+
+
+def timeline_for_page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The timeline with its field names in Chinese and lists joined, as the pages show it."""
+    def shown(value: Any) -> Any:
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value) or "(无)"
+        if value is True:
+            return "是"
+        if value is False:
+            return "否"
+        return value
+
+    return [{**r, "changes": {CHANGE_LABELS.get(k, k): [shown(v[0]), shown(v[1])] if isinstance(v, list) and len(v) == 2
+                              else [None, shown(v)] for k, v in (r["changes"] or {}).items()}} for r in rows]

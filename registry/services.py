@@ -191,8 +191,9 @@ def person_create(*, actor: User, name: str, gender: str = "", birth_date: date 
 
 
 def person_update(*, actor: User, person: Person, version: int | None = None, note: str = "",
-                  source: str = "web", **fields) -> Person:
-    """修改人员信息: only the given fields; refused (409) if someone else saved the person meanwhile."""
+                  source: str = "web", tags=None, **fields) -> Person:
+    """修改人员信息: only the given fields (and the tags, when given, in the same change record); refused (409) if
+    someone else saved the person meanwhile."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationFailed(f"不能修改的字段:{'、'.join(sorted(unknown))}")
@@ -202,11 +203,19 @@ def person_update(*, actor: User, person: Person, version: int | None = None, no
         _unique_document({**values, "id_type": values.get("id_type", person.id_type)}, exclude=person.pk)
         before = _snapshot(person, PERSON_FIELDS)
         changed = {k: v for k, v in values.items() if getattr(person, k) != v}
-        if not changed:
+        tag_change = None
+        if tags is not None:
+            tags_before = sorted(person.tags.values_list("name", flat=True))
+            tags_after = _set_tags(person, list(tags))  # rolled back with the rest if the version is stale
+            tag_change = [tags_before, tags_after] if tags_before != tags_after else None
+        if not changed and not tag_change:
             return person
         _bump(Person, person, version, changed)
+        changes = _diff(before, _snapshot(person, PERSON_FIELDS))
+        if tag_change:
+            changes["tags"] = tag_change
         change_record(actor=actor, entity=Entity.PERSON, object_id=person.pk, action=ChangeRecord.Action.UPDATE,
-                      changes=_diff(before, _snapshot(person, PERSON_FIELDS)), note=note, source=source)
+                      changes=changes, note=note, source=source)
     return person
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from cases.transitions import TRANSITIONS
 from org.models import Role, User
 from org.roles import AUDIT_ROLES, HOTLINE_ROLES, KPI_ROLES, OTP_ROLES, PIPL_ROLES, REPORT_ROLES
+from registry.policy import READ_ROLES as REGISTRY_ROLES
 
 EVERYONE = frozenset(Role.values)
 # The 审计员 sees no case (三员分立): the case list is always empty for him and his 工作台 is the audit log.
@@ -47,6 +48,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("情况分析", "reports:archive", REPORT_ROLES),
     NavEntry("登记工单", "cases:new", frozenset(TRANSITIONS["register"].roles)),
     NavEntry("12345导入", "hotline:import", HOTLINE_ROLES),
+    NavEntry("社区底册", "registry:persons", REGISTRY_ROLES),
     NavEntry("个人信息申请", "privacy:citizen", PIPL_ROLES),
     NavEntry("审计日志", "audit:log", AUDIT_ROLES),
     NavEntry("管理后台", "admin:index", staff_only=True),

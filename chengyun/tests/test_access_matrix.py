@@ -142,6 +142,7 @@ class World:
         self.report = Report.objects.create(month=date(2026, 10, 1), status=Report.Status.DONE,
                                             pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
                                             requested_at=timezone.now())
+        self.registry = registry_world(street)
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -151,6 +152,8 @@ class World:
             return self.attachments[case.pk].pk
         if symbol == "token":
             return api_token_create(user=user)[0].pk if in_scope and user else self.foreign_token.pk
+        if symbol in ("person", "household", "unit"):
+            return self.registry[symbol, in_scope].pk
         if symbol == "own_notice":
             from notifications.models import Notification
 
@@ -165,6 +168,24 @@ class World:
             "import_job": self.import_job.pk,
             "report": self.report.pk,
         }.get(symbol, symbol)
+
+
+def registry_world(street) -> dict[tuple[str, bool], Any]:
+    """A person, household and unit in the street's 网格 and 居民区 (in everyone's scope) and one of each in the other
+    居民区 (outside the 网格员's and the 居委干部's)."""
+    from registry import services as registry_services
+
+    made: dict[tuple[str, bool], Any] = {}
+    for in_scope, address, unit_address in ((True, "愚园路128弄3号501室", "愚园路128弄1号"),
+                                            (False, "康定路900弄2号101室", "康定路900弄1号")):
+        nb = None if in_scope else street.other_neighbourhood
+        household = registry_services.household_create(actor=street.dispatcher, address=address, neighbourhood=nb)
+        made["household", in_scope] = household
+        made["person", in_scope] = registry_services.person_create(
+            actor=street.dispatcher, name="张建国", phone="13812341234", household=household, relation="head")
+        made["unit", in_scope] = registry_services.unit_create(actor=street.dispatcher, name=f"便利店{address[:3]}",
+                                                              address=unit_address, neighbourhood=nb)
+    return made
 
 
 # Valid bodies, so a refusal can only come from access control (input is validated before the role check).
@@ -197,6 +218,14 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
         return {"reason": "核实诉求人身份,准备上门"}
     if op_id == "suggest":
         return {"content": "楼道内堆放杂物", "address": "愚园路128弄"}
+    if op_id == "registry_person_create":
+        return {"name": "李四", "household_id": world.registry["household", True].pk}
+    if op_id == "registry_person_update":
+        return {"notes": "已走访"}
+    if op_id == "registry_person_reveal":
+        return {"purpose": "visit"}
+    if op_id == "registry_case_link_decide":
+        return {"person_id": world.registry["person", True].pk, "decision": "rejected"}
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     bodies = action_bodies(world)

@@ -22,14 +22,14 @@ ALL = ["工作台", "工单", "社区大脑"]
 # audit log (his case list is always empty, his 工作台 is the audit log). 管理后台 follows the staff flag, which the
 # administrator accounts carry.
 EXPECTED: dict[str, list[str]] = {
-    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "个人信息申请", "管理后台"],
-    Role.INTAKE: [*ALL, "登记工单", "12345导入"],
-    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入"],
+    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", "个人信息申请", "管理后台"],
+    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册"],
+    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册"],
     Role.HANDLER: ALL,
-    Role.CALLBACK: ALL,
-    Role.LEADER: [*ALL, "情况分析"],
-    Role.GRID: [*ALL, "登记工单"],
-    Role.CADRE: [*ALL, "登记工单"],
+    Role.CALLBACK: [*ALL, "社区底册"],
+    Role.LEADER: [*ALL, "情况分析", "社区底册"],
+    Role.GRID: [*ALL, "登记工单", "社区底册"],
+    Role.CADRE: [*ALL, "登记工单", "社区底册"],
     Role.AUDITOR: ["审计日志"],
 }
 ACCOUNT: dict[str, list[str]] = {role: ["修改密码"] for role in EXPECTED}
