@@ -21,7 +21,7 @@ from org.models import User
 
 from . import policy
 from .addresses import parse_address
-from .models import CaseLink, ChangeRecord, Entity, Household, Membership, Person, Unit
+from .models import Capacity, CaseLink, ChangeRecord, Entity, Household, Membership, Person, Unit
 from .policy import RegistryMasker
 
 _DIGIT = re.compile(r"\d")
@@ -215,3 +215,41 @@ def persons_prefetched(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 
 ENTITY_OF = {Person: Entity.PERSON, Household: Entity.HOUSEHOLD, Unit: Entity.UNIT}
+
+
+# --- capacities (rpeople) ------------------------------------------------------------------------------------------
+
+
+def person_capacities(person: Person, *, at=None, include_ended: bool = False) -> list[Capacity]:
+    """The capacities a person holds (open ones, or all with `include_ended`), each with its kind's label
+    (`capacity.label`), its 居民区 and unit: what the resident's page and a programme's checks read."""
+    from django.utils import timezone
+
+    from .capacities import capacity_label
+
+    qs = Capacity.objects.filter(person=person).select_related("neighbourhood", "unit").order_by("kind", "started_at")
+    if not include_ended:
+        moment = at or timezone.now()
+        qs = qs.filter(started_at__lte=moment).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+    rows = list(qs)
+    for capacity in rows:
+        capacity.label = capacity_label(capacity.kind)
+    return rows
+
+
+def has_capacity(person: Person | None, kind: str, neighbourhood=None, *, unit=None, at=None) -> bool:
+    """Does the person hold `kind` now (in this 居民区 / for this unit when given)? A capacity without a 居民区 is
+    street-wide and counts for every 居民区. How a programme checks, e.g. 时间银行: has_capacity(p, "volunteer")."""
+    if person is None or person.pk is None:
+        return False
+    from django.utils import timezone
+
+    moment = at or timezone.now()
+    qs = Capacity.objects.filter(person=person, kind=kind, started_at__lte=moment).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+    if neighbourhood is not None:
+        nb_id = getattr(neighbourhood, "pk", neighbourhood)
+        qs = qs.filter(Q(neighbourhood_id=nb_id) | Q(neighbourhood__isnull=True))
+    if unit is not None:
+        qs = qs.filter(unit_id=getattr(unit, "pk", unit))
+    return qs.exists()
