@@ -258,6 +258,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+# Development and the demo (DEBUG): the logging SMS channel's texts reach the console at INFO whatever LOG_LEVEL is,
+# so the verification code of /report/ and the resident's /me/ sign-in can be read there (the phone is masked).
+if DEBUG and os.environ.get("SMS_BACKEND", "notifications.channels.LogSms") == "notifications.channels.LogSms":
+    LOGGING["handlers"]["outbound"] = {"class": "logging.StreamHandler", "level": "INFO", "filters": ["personal_data"]}
+    LOGGING["loggers"]["chengyun.outbound.sms"] = {"handlers": ["outbound"], "level": "INFO", "propagate": False}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
