@@ -11,7 +11,6 @@ from cases.tests.helpers import case_in_state
 from privacy.services import citizen_data_erase, citizen_data_export
 from registry import services as rs
 from registry.models import ChangeRecord, Person
-from registry.tests.conftest import household, resident, valid_id  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
