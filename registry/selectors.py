@@ -190,8 +190,16 @@ def current_household(person: Person) -> Household | None:
 
 def timeline(user: User, *, entity: str, object_id: int, masker: RegistryMasker,
              names: tuple[str, ...] = (), phones: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """The record's change history, oldest first, its values masked like the record."""
+    """The record's change history, oldest first, its values masked like the record. An anonymised person's
+    earlier records (append-only, so their values stay in the table) show which fields changed, never the values."""
     rows = ChangeRecord.objects.filter(entity=entity, object_id=object_id).select_related("actor").order_by("at", "id")
+    gone = entity == Entity.PERSON and Person.objects.filter(pk=object_id, anonymised_at__isnull=False).exists()
+    if gone:
+        return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
+                 "changes": r.changes if r.action == ChangeRecord.Action.ANONYMISE else {k: ["***", "***"]
+                                                                                        for k in r.changes},
+                 "note": r.note if r.action == ChangeRecord.Action.ANONYMISE else ("***" if r.note else "")}
+                for r in rows]
     return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
              "changes": masker.text(r.changes, names=names, phones=phones),
              "note": masker.text(r.note, names=names, phones=phones)} for r in rows]

@@ -63,3 +63,14 @@ def test_capacity_selectors(street, resident):
     rs.capacity_end(actor=street.dispatcher, capacity=capacity)
     assert not has_capacity(resident, "volunteer") and len(person_capacities(resident, include_ended=True)) == 2
     assert not has_capacity(None, "volunteer")
+
+
+def test_an_anonymised_persons_timeline_shows_no_old_value(street, resident):
+    from registry.policy import RegistryMasker
+    from registry.selectors import timeline
+
+    person_anonymise(actor=street.admin, person=resident, basis="request")
+    rows = timeline(street.intake, entity="person", object_id=resident.pk, masker=RegistryMasker(street.intake))
+    text = repr(rows)
+    assert "张建国" not in text and "13812341234" not in text and "13987654321" not in text
+    assert rows[0]["changes"]["name"] == ["***", "***"] and rows[-1]["action"] == "匿名化"
