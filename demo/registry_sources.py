@@ -10,6 +10,8 @@ each other — the way real lists do:
 
 `registry_source_files()` writes them (deterministically) and returns their paths; `truth.json` beside them says
 which registry person each row is (or null for a new person), for the linkage's precision and recall.
+`demo/data/` holds a copy written from the organisation and registry of seed 2026 without cases (so the case
+linking has not renamed anybody): a sample for the importer's tests. load_demo writes its own from the loaded street.
 """
 
 from __future__ import annotations
