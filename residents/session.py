@@ -83,3 +83,9 @@ def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def end_on_staff_login(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        for key in (PERSON_KEY, SEEN_KEY, PICK_KEY):
+            request.session.pop(key, None)

@@ -81,3 +81,11 @@ def test_capacities_show_on_the_page(street, resident, signed_in):
     rs.capacity_grant(actor=street.dispatcher, person=resident, kind="building_leader")
     page = signed_in.get("/me/").content.decode()
     assert "我的身份" in page and "志愿者" in page and "楼组长" in page
+
+
+def test_a_staff_login_in_the_same_browser_ends_the_resident_sign_in(street, signed_in):
+    from org.tests.factories import PASSWORD
+
+    assert signed_in.get("/me/").status_code == 200
+    signed_in.post("/login/", {"username": street.intake.username, "password": PASSWORD})
+    assert signed_in.get("/me/")["Location"] == "/me/signin/"
