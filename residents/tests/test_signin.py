@@ -130,3 +130,31 @@ def test_an_anonymised_person_is_signed_out(street, resident, sms_outbox):
 def test_the_sign_in_form_needs_csrf(resident, sms_outbox):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/me/signin/", {"phone": "13812341234", "code": "123456"}).status_code == 403
+
+
+def test_no_staff_account_is_made_and_a_deceased_person_cannot_sign_in(street, resident, sms_outbox):
+    from org.models import User
+    from registry.models import Person
+
+    users = User.objects.count()
+    client = Client()
+    signin(client, "13812341234", sms_outbox)
+    assert User.objects.count() == users and Person.objects.get(pk=resident.pk).user is None
+    rs.person_update(actor=street.dispatcher, person=resident, status="deceased")
+    assert client.get("/me/")["Location"] == "/me/signin/"
+    PhoneCode.objects.all().delete()
+    response = signin(Client(), "13812341234", sms_outbox)
+    assert response.status_code == 404 and NOT_FOUND_MESSAGE in response.content.decode()
+
+
+def test_the_pick_step_expires(street, resident, household, sms_outbox):
+    rs.person_create(actor=street.dispatcher, name="李秀英", phone="13812341234", household=household,
+                     relation="spouse")
+    client = Client()
+    signin(client, "13812341234", sms_outbox)
+    s = client.session
+    s[session.PICK_KEY] = {**s[session.PICK_KEY], "at": int(time.time()) - session.PICK_SECONDS - 1}
+    s.save()
+    response = client.post("/me/pick/", {"person": str(resident.pk)})
+    assert response.status_code == 422 and "请先用手机号和验证码登录" in response.content.decode()
+    assert session.PERSON_KEY not in client.session
