@@ -129,6 +129,11 @@ PAGES: dict[str, Access] = {
     "selfreport:report": Access(public=True),
     "selfreport:code": Access(public=True, method="POST"),
     "selfreport:status": Access(public=True),
+    # The resident's phone page: no staff login; its own sign-in (phone + SMS code) in the session (residents/).
+    "residents:me": Access(public=True),
+    "residents:signin": Access(public=True),
+    "residents:pick": Access(public=True),
+    "residents:signout": Access(public=True, method="POST"),
     "hotline:import": Access(roles=HOTLINE_ROLES),
     "hotline:job": Access(roles=HOTLINE_ROLES, kwargs={"pk": "import_job"}),
     "hotline:start": Access(roles=HOTLINE_ROLES, method="POST", kwargs={"pk": "import_job"}),

@@ -37,7 +37,7 @@ RULES = [
     Rule("login", re.compile(r"^/(login/|admin/login/|api/auth/token$)"), frozenset({"POST"})),
     Rule("api", re.compile(r"^/api/")),
     Rule("open311", re.compile(r"^/open311/")),
-    Rule("report", re.compile(r"^/report/")),
+    Rule("report", re.compile(r"^/(report|me)/")),
 ]
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sensors",
     "notifications",
     "selfreport",
+    "residents",
     "hotline",
     "kpi",
     "reports",
@@ -197,12 +198,26 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "300"))},
     "kpi-monthly-summaries": {"task": "kpi.tasks.keep_monthly_summaries", "schedule": 3600.0},
     "personal-data-retention": {"task": "privacy.tasks.anonymise_expired", "schedule": 24 * 3600.0},
+    "registry-retention": {"task": "privacy.tasks.registry_retention", "schedule": 24 * 3600.0},
     "retrain-classifier": {"task": "dispatch.tasks.retrain_classifier",
                            "schedule": float(os.environ.get("DISPATCH_RETRAIN_SECONDS", str(7 * 24 * 3600)))},
 }
 # Days after 结案 that a case keeps its 诉求人's name, phone and house number; then the retention job
 # anonymises them (README "Personal data").
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
+# 社区底册 (registry/retention.py): days a moved-out or deceased person keeps name, phones, ID number and birth date
+# after the last change to the record; then the daily job anonymises them. Three years is our choice, to confirm.
+REGISTRY_RETENTION_DAYS_MOVED_OUT = int(os.environ.get("REGISTRY_RETENTION_DAYS_MOVED_OUT", str(3 * 365)))
+REGISTRY_RETENTION_DAYS_DECEASED = int(os.environ.get("REGISTRY_RETENTION_DAYS_DECEASED", str(3 * 365)))
+# The resident's page /me/ (residents/sections.py): each a dotted callable(request, person) returning a Section or
+# None, shown in this order. Later programmes (时间银行's hours and points, 十户联防's team) add theirs here.
+RESIDENT_PAGE_SECTIONS = [
+    "residents.sections.household",
+    "residents.sections.capacities",
+    "residents.sections.cases",
+]
+# A resident's sign-in on /me/ ends after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
+RESIDENT_IDLE_SECONDS = int(os.environ.get("RESIDENT_IDLE_SECONDS", str(30 * 60)))
 # Who hears of case progress (cases/signals.py, README "One event contract"): each is called after commit with the
 # CaseEvent rows a transaction recorded, a single change's or a whole import batch's. The one list of listeners.
 CASE_EVENT_LISTENERS = [
@@ -245,6 +260,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+# Development and the demo (DEBUG): the logging SMS channel's texts reach the console at INFO whatever LOG_LEVEL is,
+# so the verification code of /report/ and the resident's /me/ sign-in can be read there (the phone is masked).
+if DEBUG and os.environ.get("SMS_BACKEND", "notifications.channels.LogSms") == "notifications.channels.LogSms":
+    LOGGING["handlers"]["outbound"] = {"class": "logging.StreamHandler", "level": "INFO", "filters": ["personal_data"]}
+    LOGGING["loggers"]["chengyun.outbound.sms"] = {"handlers": ["outbound"], "level": "INFO", "propagate": False}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("open311/v2/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
     path("report/", include("selfreport.urls")),
+    path("me/", include("residents.urls")),
     path("hotline/", include("hotline.urls")),
     path("dashboard/", include(workbench_urls.dashboard_urls)),
     path("reports/", include("reports.urls")),

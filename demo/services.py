@@ -76,7 +76,8 @@ class Org:
     grid_users: dict[int, User] = field(default_factory=dict)
 
 
-def demo_load(*, seed: int = 2026, cases: int = 5000, stdout: TextIO | None = None, now: datetime | None = None) -> dict:
+def demo_load(*, seed: int = 2026, cases: int = 5000, stdout: TextIO | None = None, now: datetime | None = None,
+              registry_households: int = 8000) -> dict:
     if User.objects.filter(username="admin").exists():
         return {"skipped": True, "cases": Case.objects.count()}
     rng = random.Random(seed)
@@ -91,7 +92,11 @@ def demo_load(*, seed: int = 2026, cases: int = 5000, stdout: TextIO | None = No
                       callbacks=org.callbacks, stdout=stdout)
     with clock.frozen_at(now):
         sweep = cs.sla_sweep(now=now)
-    return {"skipped": False, "cases": Case.objects.count(), **sweep}
+    # 社区底册 last: it links the cases' 诉求人, and its own random generator leaves the cases as they were.
+    from .registry import demo_registry_load
+
+    registry = demo_registry_load(seed=seed, households=registry_households, now=now, stdout=stdout)
+    return {"skipped": False, "cases": Case.objects.count(), **sweep, "registry": registry}
 
 
 def _say(stdout: TextIO | None, text: str) -> None:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("chengyun.outbound")
+# Its own logger, so development shows verification codes without every notification (settings.LOGGING).
+sms_logger = logging.getLogger("chengyun.outbound.sms")
 
 
 class LogChannel:
@@ -31,7 +33,7 @@ class LogSms:
     """Development SMS backend: writes the text to the log. A real gateway replaces it via SMS_BACKEND."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("sms to %s****%s: %s", phone[:3], phone[-4:], text)
+        sms_logger.info("sms to %s****%s: %s", phone[:3], phone[-4:], text)
 
 
 def sms_send(phone: str, text: str) -> None:

@@ -9,7 +9,7 @@ the citizen said in title/content/handling_result). Anonymising rewrites those f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -149,10 +149,15 @@ def citizen_lookup(*, actor: User, phone: str, reason: str, request: HttpRequest
 class CitizenExport:
     phone: str
     cases: list[dict[str, Any]]
+    # 社区底册: the persons registered with the phone, each with households, capacities, case links, changes.
+    persons: list[dict[str, Any]] = field(default_factory=list)
 
 
 def citizen_data_export(*, actor: User, phone: str, reason: str, request: HttpRequest | None = None) -> CitizenExport:
-    """A citizen's copy of their data: every case with what they said and what was done, audited."""
+    """A citizen's copy of their data: every case with what they said and what was done, and what the 社区底册
+    holds on the persons registered with the phone; audited."""
+    from . import registry_data
+
     reason = _reason(reason, "申请依据")
     cases = list(citizen_cases(actor=actor, phone=phone).prefetch_related("events"))
     rows = []
@@ -168,21 +173,27 @@ def citizen_data_export(*, actor: User, phone: str, reason: str, request: HttpRe
             "events": [{"at": timezone.localtime(e.at).isoformat(), "action": e.action, "note": e.note}
                        for e in sorted(case.events.all(), key=lambda e: (e.at, e.pk))],
         })
+    persons = [registry_data.person_export(p) for p in registry_data.citizen_persons(validate_phone(phone))]
     audit_record(action=AuditEntry.Action.EXPORT, actor=actor, request=request, object_type="citizen",
                  object_id=policy.mask_phone(phone),
-                 detail={"reason": reason, "cases": [r["number"] for r in rows], "pipl": "export"})
-    return CitizenExport(phone=validate_phone(phone), cases=rows)
+                 detail={"reason": reason, "cases": [r["number"] for r in rows], "pipl": "export",
+                         "registry_persons": [p["id"] for p in persons]})
+    return CitizenExport(phone=validate_phone(phone), cases=rows, persons=persons)
 
 
 @dataclass(frozen=True)
 class ErasureResult:
     erased: list[str]
     kept_open: list[str]
+    persons: list[int] = field(default_factory=list)  # 社区底册 persons anonymised
 
 
 def citizen_data_erase(*, actor: User, phone: str, reason: str, request: HttpRequest | None = None) -> ErasureResult:
     """删除: anonymise the citizen's finished cases now, whatever their age. Open cases are kept (the centre still
-    has to reach the citizen) and listed, so the request can be repeated once they are closed."""
+    has to reach the citizen) and listed, so the request can be repeated once they are closed. The persons the
+    社区底册 holds with the phone are anonymised (registry.retention.person_anonymise, one ChangeRecord each)."""
+    from . import registry_data
+
     reason = _reason(reason, "删除依据")
     cases = list(citizen_cases(actor=actor, phone=phone).values_list("pk", "number", "state"))
     erased, kept = [], []
@@ -191,7 +202,10 @@ def citizen_data_erase(*, actor: User, phone: str, reason: str, request: HttpReq
             kept.append(number)
         elif _anonymise(pk, basis="request", note=f"依诉求人申请删除个人信息:{reason}"):
             erased.append(number)
+    persons = registry_data.persons_anonymise(
+        actor=actor, persons=registry_data.citizen_persons(validate_phone(phone)), reason=reason)
     audit_record(action=AuditEntry.Action.ANONYMISE, actor=actor, request=request, object_type="citizen",
                  object_id=policy.mask_phone(phone),
-                 detail={"reason": reason, "erased": erased, "kept_open": kept, "pipl": "erase"})
-    return ErasureResult(erased=erased, kept_open=kept)
+                 detail={"reason": reason, "erased": erased, "kept_open": kept, "pipl": "erase",
+                         "registry_persons": persons})
+    return ErasureResult(erased=erased, kept_open=kept, persons=persons)

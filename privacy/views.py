@@ -44,8 +44,16 @@ def _pipl_refusal(request: HttpRequest) -> HttpResponse | None:
 
 def _desk(request: HttpRequest, *, phone: str = "", cases=(), error: str = "", status: int = 200) -> HttpResponse:
     # The phone travels only in POST bodies: never in a URL, a link or a redirect (they end up in logs and history).
+    from cases.services import validate_phone
+
+    from .registry_data import citizen_persons, persons_masked
+
+    try:
+        persons = persons_masked(request.user, citizen_persons(validate_phone(phone))) if phone else []
+    except DomainError:
+        persons = []
     return render(request, "privacy/citizen.html", {"phone": phone, "cases": list(cases), "error": error,
-                                                    "searched": bool(phone)}, status=status)
+                                                    "persons": persons, "searched": bool(phone)}, status=status)
 
 
 @login_required
@@ -87,7 +95,8 @@ def citizen_export(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _desk_again(request, phone, error=exc.message, status=exc.status)
     if request.POST.get("format") == "json":
-        body = json.dumps({"phone": export.phone, "cases": export.cases}, ensure_ascii=False, indent=2)
+        body = json.dumps({"phone": export.phone, "cases": export.cases, "registry_persons": export.persons},
+                          ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = "attachment; filename=personal-data.json"
         return response
@@ -106,6 +115,8 @@ def citizen_erase(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _desk_again(request, phone, error=exc.message, status=exc.status)
     messages.success(request, f"已删除(匿名化){len(result.erased)} 件已结案工单中的个人信息")
+    if result.persons:
+        messages.success(request, f"已匿名化社区底册中的 {len(result.persons)} 位人员")
     if result.kept_open:
         messages.warning(request, f"{len(result.kept_open)} 件工单尚未结案,未删除:{'、'.join(result.kept_open)}")
     return _desk_again(request, phone)

@@ -21,7 +21,7 @@ from org.models import User
 
 from . import policy
 from .addresses import parse_address
-from .models import CaseLink, ChangeRecord, Entity, Household, Membership, Person, Unit
+from .models import Capacity, CaseLink, ChangeRecord, Entity, Household, Membership, Person, Unit
 from .policy import RegistryMasker
 
 _DIGIT = re.compile(r"\d")
@@ -190,8 +190,16 @@ def current_household(person: Person) -> Household | None:
 
 def timeline(user: User, *, entity: str, object_id: int, masker: RegistryMasker,
              names: tuple[str, ...] = (), phones: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """The record's change history, oldest first, its values masked like the record."""
+    """The record's change history, oldest first, its values masked like the record. An anonymised person's
+    earlier records (append-only, so their values stay in the table) show which fields changed, never the values."""
     rows = ChangeRecord.objects.filter(entity=entity, object_id=object_id).select_related("actor").order_by("at", "id")
+    gone = entity == Entity.PERSON and Person.objects.filter(pk=object_id, anonymised_at__isnull=False).exists()
+    if gone:
+        return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
+                 "changes": r.changes if r.action == ChangeRecord.Action.ANONYMISE else {k: ["***", "***"]
+                                                                                        for k in r.changes},
+                 "note": r.note if r.action == ChangeRecord.Action.ANONYMISE else ("***" if r.note else "")}
+                for r in rows]
     return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
              "changes": masker.text(_mask_dates(r.changes, masker), names=names, phones=phones),
              "note": masker.text(r.note, names=names, phones=phones)} for r in rows]
@@ -276,7 +284,8 @@ def person_households(user: User, person: Person, *, masker: RegistryMasker) -> 
     return sorted(out, key=lambda r: not r["current"])
 
 
-def person_capacities(person: Person) -> list[dict[str, Any]]:
+def person_capacity_rows(person: Person) -> list[dict[str, Any]]:
+    """The person's capacities as the person page lists them, open ones first (ended ones kept as history)."""
     from .capacities import capacity_label
     from .models import Capacity
 
@@ -377,3 +386,40 @@ def timeline_for_page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     return [{**r, "changes": {CHANGE_LABELS.get(k, k): [shown(v[0]), shown(v[1])] if isinstance(v, list) and len(v) == 2
                               else [None, shown(v)] for k, v in (r["changes"] or {}).items()}} for r in rows]
+
+# --- capacities (rpeople) ------------------------------------------------------------------------------------------
+
+
+def person_capacities(person: Person, *, at=None, include_ended: bool = False) -> list[Capacity]:
+    """The capacities a person holds (open ones, or all with `include_ended`), each with its kind's label
+    (`capacity.label`), its 居民区 and unit: what the resident's page and a programme's checks read."""
+    from django.utils import timezone
+
+    from .capacities import capacity_label
+
+    qs = Capacity.objects.filter(person=person).select_related("neighbourhood", "unit").order_by("kind", "started_at")
+    if not include_ended:
+        moment = at or timezone.now()
+        qs = qs.filter(started_at__lte=moment).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+    rows = list(qs)
+    for capacity in rows:
+        capacity.label = capacity_label(capacity.kind)
+    return rows
+
+
+def has_capacity(person: Person | None, kind: str, neighbourhood=None, *, unit=None, at=None) -> bool:
+    """Does the person hold `kind` now (in this 居民区 / for this unit when given)? A capacity without a 居民区 is
+    street-wide and counts for every 居民区. How a programme checks, e.g. 时间银行: has_capacity(p, "volunteer")."""
+    if person is None or person.pk is None:
+        return False
+    from django.utils import timezone
+
+    moment = at or timezone.now()
+    qs = Capacity.objects.filter(person=person, kind=kind, started_at__lte=moment).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+    if neighbourhood is not None:
+        nb_id = getattr(neighbourhood, "pk", neighbourhood)
+        qs = qs.filter(Q(neighbourhood_id=nb_id) | Q(neighbourhood__isnull=True))
+    if unit is not None:
+        qs = qs.filter(unit_id=getattr(unit, "pk", unit))
+    return qs.exists()

@@ -156,7 +156,7 @@ def person_context(request: HttpRequest, person: Person, *, purpose: str = "",
         case.display_title = case_title_for(user, case)
     return {
         "person": person, "card": card, "households": selectors.person_households(user, person, masker=masker),
-        "capacities": selectors.person_capacities(person), "units": selectors.person_units(user, person),
+        "capacities": selectors.person_capacity_rows(person), "units": selectors.person_units(user, person),
         "cases": cases, "timeline": selectors.timeline_for_page(selectors.timeline(user, entity=Entity.PERSON, object_id=person.pk,
                                                        masker=masker, names=names, phones=phones)),
         "revealed": bool(purpose), "purpose": purpose,

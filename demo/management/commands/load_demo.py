@@ -27,3 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号(密码均为 {DEMO_PASSWORD}):")
         for username, display, role, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<12} {role.label:<6} {display}")
+        from demo.registry import DEMO_RESIDENT_PHONE
+
+        self.stdout.write(f"\n居民登录 /me/:手机号 {DEMO_RESIDENT_PHONE},点“获取验证码”,"
+                          "演示环境的验证码写在服务器控制台日志中(sms to 139****0001: …)")
