@@ -278,7 +278,11 @@ def demo_registry_load(*, seed: int = 2026, households: int = 8000, units: int =
                                   if p in moved else None)
                        for p, h, rel, start in builder.memberships]
         _bulk(Membership, memberships)
+        # The tags the programmes use come with the registry's migration; a flushed database (or an administrator
+        # who removed one) gets them back, so the demo's people are tagged either way.
         tags = {t.name: t for t in Tag.objects.all()}
+        for name in sorted({name for _, name in builder.tags} - set(tags)):
+            tags[name] = Tag.objects.create(name=name)
         through = Person.tags.through
         _bulk(through, [through(person_id=builder.persons[p].pk, tag_id=tags[name].pk)
                         for p, name in set(builder.tags) if name in tags])
