@@ -27,6 +27,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("report/", include("selfreport.urls")),
     path("hotline/", include("hotline.urls")),
+    path("registry/import/", include("registry.urls_import")),
     path("dashboard/", include(workbench_urls.dashboard_urls)),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
