@@ -18,7 +18,8 @@ from core.errors import DomainError, ValidationFailed
 from org.models import Role, User
 from org.selectors import Gazetteer
 
-from . import linkage, services
+from . import bulk, linkage, services
+from .addresses import parse_address
 from .importing import Row, RowParser, as_json, from_json
 from .linkage import Record, normal_name
 from .models import (
@@ -99,11 +100,16 @@ class Importer:
             return f"该地址属于{place.neighbourhood},不在您负责的居民区,未导入"
         return ""
 
-    def plan(self, number: int, raw: dict[str, str]) -> Plan:
+    def parse(self, number: int, raw: dict[str, str]) -> Row | str:
         try:
-            row = self.parser.parse(number, raw)
+            return self.parser.parse(number, raw)
         except ValidationFailed as exc:
-            return Plan(None, number, raw, REJECT, exc.message)
+            return exc.message
+
+    def plan(self, number: int, raw: dict[str, str], row: Row | str | None = None) -> Plan:
+        row = self.parse(number, raw) if row is None else row
+        if isinstance(row, str):
+            return Plan(None, number, raw, REJECT, row)
         plan = Plan(row, number, raw)
         if row.address is not None:
             plan.place = self.place(row)
@@ -126,8 +132,10 @@ class Importer:
             self.seen[key] = plan.number
         return False
 
-    def run_batch(self, rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Plan], Tally]:
-        plans = [self.plan(number, raw) for number, raw in rows]
+    def run_batch(self, rows: list[tuple[int, dict[str, str]]], parsed: list | None = None
+                  ) -> tuple[list[Plan], Tally]:
+        parsed = parsed or [None] * len(rows)
+        plans = [self.plan(number, raw, row) for (number, raw), row in zip(rows, parsed, strict=True)]
         self.prepare(plans)
         tally = Tally()
         if self.dry:
@@ -224,7 +232,7 @@ def new_households(importer: Importer, items: list[tuple]) -> list[Household]:
                       estate=place.estate if place else None, neighbourhood=place.neighbourhood if place else None,
                       grid=place.grid if place else None, created_at=now, updated_at=now, **values)
             for a, place, values in items]
-    Household.objects.bulk_create(objs, batch_size=1000)
+    bulk.insert(Household, objs, ids=True)
     changes = []
     for obj in objs:
         change = {"address": [None, obj.address]}
@@ -237,9 +245,9 @@ def new_households(importer: Importer, items: list[tuple]) -> list[Household]:
         if obj.crowded_rental:
             change["crowded_rental"] = [None, True]
         changes.append(change)
-    ChangeRecord.objects.bulk_create(importer.records(Entity.HOUSEHOLD, [o.pk for o in objs],
-                                                      ChangeRecord.Action.CREATE, changes, importer.note),
-                                     batch_size=2000)
+    bulk.insert_values(ChangeRecord, RECORD_FIELDS, [
+        (Entity.HOUSEHOLD, o.pk, ChangeRecord.Action.CREATE, importer.actor.pk, now, c, importer.note[:500], "import")
+        for o, c in zip(objs, changes, strict=True)])
     return objs
 
 
@@ -274,17 +282,13 @@ class PersonImporter(Importer):
                       a.key if a else "", linkage.building_of(a.road, a.lane, a.house) if a else "",
                       a.room if a else "", row=number)
 
-    def run_batch(self, rows):
-        fingerprints = []
-        for number, raw in rows:
-            try:
-                fingerprints.append(self.parser.parse(number, raw).fingerprint())
-            except ValidationFailed:
-                continue
+    def run_batch(self, rows, parsed=None):
+        parsed = [self.parse(number, raw) for number, raw in rows]
+        fingerprints = [row.fingerprint() for row in parsed if not isinstance(row, str)]
         self.decisions = {}
         for candidate in LinkCandidate.objects.filter(entity=Entity.PERSON, fingerprint__in=fingerprints):
             self.decisions.setdefault(candidate.fingerprint, []).append(candidate)
-        return super().run_batch(rows)
+        return super().run_batch(rows, parsed)
 
     def decide(self, plan: Plan) -> None:
         row = plan.row
@@ -347,7 +351,7 @@ class PersonImporter(Importer):
                 continue
             plan.extra["obj"] = person
             changed = self.person_changes(person, plan.row)
-            moves = plan.row.address is not None and homes.get(person.pk) != plan.row.address.key
+            moves = plan.row.address is not None and moves_to(homes.get(person.pk), plan.row.address)
             tags = plan.row.tags is not None and not set(plan.row.tags) <= {t.name for t in person.tags.all()}
             plan.extra.update(changed=changed, moves=moves, tags=tags)
             if not (changed or moves or tags):
@@ -434,33 +438,29 @@ class PersonImporter(Importer):
             place = plan.place
             persons.append(Person(**values, neighbourhood=place.neighbourhood if place else None,
                                   grid=place.grid if place else None, created_at=now, updated_at=now))
-        Person.objects.bulk_create(persons, batch_size=1000)
-        memberships, person_moves, household_moves, creates, tag_links = [], [], [], [], []
-        through = Person.tags.through
+        bulk.insert(Person, persons, ids=True)
+        memberships, creates, moves, tag_links = [], [], [], []
+        actor, note = self.actor.pk, self.note[:500]
         for plan, person in zip(plans, persons, strict=True):
             plan.record.id, plan.record.row = person.pk, 0
             change = {k: [None, v] for k, v in services._snapshot(person, services.PERSON_FIELDS).items()
                       if v not in ("", None)}
             if plan.row.tags:
                 change["tags"] = [[], plan.row.tags]
-                tag_links += [through(person_id=person.pk, tag_id=self.tags[t]) for t in plan.row.tags]
-            creates.append(change)
+                tag_links += [(person.pk, self.tags[t]) for t in plan.row.tags]
+            creates.append((Entity.PERSON, person.pk, ChangeRecord.Action.CREATE, actor, now, change, note, "import"))
             if plan.row.address:
                 household_id = self.households[plan.row.address.key]
                 relation = plan.row.relation or Relation.OTHER
-                memberships.append(Membership(person=person, household_id=household_id, relation=relation,
-                                              started_at=now))
-                label = Relation(relation).label
-                person_moves.append((person.pk, {"household": [None, plan.row.address.key], "relation": [None, label]}))
-                household_moves.append((household_id, {"member": [None, person.name], "relation": [None, label]}))
-        Membership.objects.bulk_create(memberships, batch_size=2000)
-        through.objects.bulk_create(tag_links, batch_size=2000)
-        records = self.records(Entity.PERSON, [p.pk for p in persons], ChangeRecord.Action.CREATE, creates, self.note)
-        records += self.records(Entity.PERSON, [i for i, _ in person_moves], ChangeRecord.Action.MOVE_IN,
-                                [c for _, c in person_moves], self.note)
-        records += self.records(Entity.HOUSEHOLD, [i for i, _ in household_moves], ChangeRecord.Action.MOVE_IN,
-                                [c for _, c in household_moves], self.note)
-        ChangeRecord.objects.bulk_create(records, batch_size=2000)
+                memberships.append((person.pk, household_id, relation, now, None))
+                label = RELATION_LABELS[relation]
+                moves.append((Entity.PERSON, person.pk, ChangeRecord.Action.MOVE_IN, actor, now,
+                              {"household": [None, plan.row.address.key], "relation": [None, label]}, note, "import"))
+                moves.append((Entity.HOUSEHOLD, household_id, ChangeRecord.Action.MOVE_IN, actor, now,
+                              {"member": [None, person.name], "relation": [None, label]}, note, "import"))
+        bulk.insert_values(Membership, ("person_id", "household_id", "relation", "started_at", "ended_at"), memberships)
+        bulk.insert_values(Person.tags.through, ("person_id", "tag_id"), tag_links)
+        bulk.insert_values(ChangeRecord, RECORD_FIELDS, creates + moves)
 
 
 # --- units ----------------------------------------------------------------------------------------------------
@@ -544,6 +544,19 @@ class UnitImporter(Importer):
                 self.apply(plan, tally, change)
 
 
+def moves_to(current: str | None, address) -> bool:
+    """Whether a row's address moves the person: not when it is the same home, nor when it only leaves out the
+    room of the home the person lives in (the police's lists often stop at the house number)."""
+    if current is None:
+        return True
+    if current == address.key:
+        return False
+    return not (not address.room and current.startswith(address.key))
+
+
+RELATION_LABELS = {r.value: r.label for r in Relation}
+RECORD_FIELDS = ("entity", "object_id", "action", "actor_id", "at", "changes", "note", "source")
+
 IMPORTERS = {ImportKind.PERSONS: PersonImporter, ImportKind.HOUSEHOLDS: HouseholdImporter,
              ImportKind.UNITS: UnitImporter}
 
@@ -570,8 +583,9 @@ def candidate_apply(*, actor: User, candidate: LinkCandidate, same: bool) -> int
         if tags:
             services.person_tags_set(actor=actor, person=person, source="import",
                                      tags=sorted({t.name for t in person.tags.all()} | set(tags)))
-        current = services.Membership.objects.filter(person=person, ended_at__isnull=True).first()
-        if household is not None and (current is None or current.household_id != household.pk):
+        current = Membership.objects.filter(person=person, ended_at__isnull=True).select_related("household").first()
+        if household is not None and moves_to(current.household.address_key if current else None,
+                                              parse_address(address)):
             services.person_move(actor=actor, person=person, household=household, relation=relation, note=note,
                                  source="import")
         return person.pk

@@ -60,11 +60,20 @@ class Match:
     reasons: list[str]
 
 
+def name_similarity(a: str, b: str) -> float:
+    """rapidfuzz's ratio (0–100), except that one given-name character written differently (伟/玮, 国/囯: a
+    variant, a homophone, a typo) in a name of the same length and surname counts 75, whatever the length."""
+    ratio = fuzz.ratio(a, b)
+    if len(a) == len(b) >= 2 and a[0] == b[0] and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return max(ratio, 75.0)
+    return ratio
+
+
 def score(row: Record, other: Record) -> Match | None:
     """The pair's similarity in [0, 1] with its reasons, or None when the two cannot be one person."""
     if row.id_number and other.id_number and row.id_number != other.id_number:
         return None  # two different ID numbers: two people, however alike
-    name = fuzz.ratio(row.name, other.name)
+    name = name_similarity(row.name, other.name)
     if name < NAME_FLOOR:
         return None
     reasons = [f"姓名相同({other.name})" if name == 100 else f"姓名相似({row.name}/{other.name},{name:.0f}%)"]

@@ -17,6 +17,7 @@ from registry.models import ImportKind, RegistryImportProfile
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a data command: the checks (every URL module imported) cost seconds per run
     help = "导入社区底册(人员/户/单位,Excel .xlsx 或 CSV),按身份证号、地址、信用代码去重,疑似重复待人工确认"
 
     def add_arguments(self, parser):
