@@ -25,6 +25,7 @@ from .linkage import Record, normal_name
 from .models import (
     ChangeRecord,
     Entity,
+    Gender,
     Household,
     HousingStatus,
     IdType,
@@ -32,6 +33,7 @@ from .models import (
     LinkCandidate,
     Membership,
     Person,
+    PersonStatus,
     Relation,
     Residence,
     Tag,
@@ -443,8 +445,7 @@ class PersonImporter(Importer):
         actor, note = self.actor.pk, self.note[:500]
         for plan, person in zip(plans, persons, strict=True):
             plan.record.id, plan.record.row = person.pk, 0
-            change = {k: [None, v] for k, v in services._snapshot(person, services.PERSON_FIELDS).items()
-                      if v not in ("", None)}
+            change = created_changes(person)
             if plan.row.tags:
                 change["tags"] = [[], plan.row.tags]
                 tag_links += [(person.pk, self.tags[t]) for t in plan.row.tags]
@@ -555,6 +556,23 @@ def moves_to(current: str | None, address) -> bool:
 
 
 RELATION_LABELS = {r.value: r.label for r in Relation}
+_LABELS = {name: {c.value: c.label for c in choices} for name, choices in (
+    ("gender", Gender), ("id_type", IdType), ("residence", Residence), ("status", PersonStatus))}
+
+
+def created_changes(person: Person) -> dict[str, list]:
+    """What services.person_create records (_snapshot of PERSON_FIELDS, the empty ones left out), without its
+    per-field display lookups (they cost more than the rest of a row)."""
+    out = {}
+    for name in services.PERSON_FIELDS:
+        value = getattr(person, name)
+        if name in _LABELS:
+            value = _LABELS[name].get(value, value)
+        elif name == "birth_date" and value is not None:
+            value = value.isoformat()
+        if value not in ("", None):
+            out[name] = [None, value]
+    return out
 RECORD_FIELDS = ("entity", "object_id", "action", "actor_id", "at", "changes", "note", "source")
 
 IMPORTERS = {ImportKind.PERSONS: PersonImporter, ImportKind.HOUSEHOLDS: HouseholdImporter,
