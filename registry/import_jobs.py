@@ -166,8 +166,9 @@ def import_preview(job: RegistryImportJob, *, limit: int = 20, masker: RegistryM
                 if f == "birth_date" and value and masker.masked:
                     value = value[:4] + "年"
             cells.append(value)
+        names = tuple(n for n in (name, plan.match.record.name if plan.match else "") if n)
         out.append({"row": plan.number, "cells": cells, "outcome": plan.outcome, "label": LABELS[plan.outcome],
-                    "note": masker.text(plan.note, names=(name,) if name else ())})
+                    "note": masker.text(plan.note, names=names)})
     return out
 
 
