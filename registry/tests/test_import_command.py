@@ -39,12 +39,18 @@ def test_households_import_and_update(street, tmp_path):
 
 
 def test_units_import_with_operator(street, tmp_path):
+    from org.models import AddressRange
+    from org.tests.factories import AddressRangeFactory
+
+    AddressRangeFactory(estate=street.estate, road="愚园路", kind=AddressRange.KIND_NUMBER, first=100, last=168)
     header = ["单位名称", "统一社会信用代码", "类型", "地址", "经营者", "经营者电话", "单位电话", "经营状态", "备注"]
-    rows = [["老王面馆", "91310106MA1FL0XB8K", "餐饮", "愚园路130号", "王大厨", "13911112222", "021-62481234", "营业", ""],
+    rows = [["老王面馆", "91310106MA1FL0XB8B", "餐饮", "愚园路130号", "王大厨", "13911112222", "021-62481234", "营业", ""],
             ["小李烟杂店", "", "沿街商铺", "愚园路132号", "", "", "", "", ""],
             ["坏代码店", "91310106MA1FL0XB8A", "沿街商铺", "愚园路134号", "", "", "", "", ""]]
     result = run(write_csv(tmp_path / "u.csv", header, rows), kind="units", user=street.dispatcher)
-    assert (result["created"], result["rejected"]) == (2, 1)
+    from registry.models import RegistryImportRejection
+
+    assert (result["created"], result["rejected"]) == (2, 1), list(RegistryImportRejection.objects.values_list("reason"))
     unit = Unit.objects.get(name="老王面馆")
     assert unit.operator.name == "王大厨" and unit.kind == "restaurant"
     rows[1][7] = "停业"

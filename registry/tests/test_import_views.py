@@ -10,7 +10,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
-from org.tests.factories import PASSWORD
 from registry import import_jobs
 from registry.models import LinkCandidate, Person, RegistryImportJob
 
@@ -24,7 +23,7 @@ def _media(settings, tmp_path):
 
 def client_for(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -85,7 +84,7 @@ def test_the_cadre_sees_the_preview_masked_and_only_its_own_jobs(street):
     response = client.post(reverse("registry_import:home"), {"kind": "persons", "file": upload(ROWS)})
     job = RegistryImportJob.objects.get()
     page = client.get(response.url).content.decode()
-    assert "张*国" in page and "张建国" not in page and "13812341234" not in page
+    assert "张**" in page and "张建国" not in page and "13812341234" not in page
     others = RegistryImportJob.objects.create(kind="persons", file=job.file.name, original_name="x.csv",
                                               profile=job.profile, created_by=street.dispatcher)
     assert client.get(reverse("registry_import:job", args=[others.pk])).status_code == 404
@@ -110,7 +109,7 @@ def test_review_side_by_side_clear_for_the_dispatcher_masked_for_the_cadre(stree
     assert "张建囯" in page and "张建国" in page and "同一人" in page and "电话相同" in page
     assert AuditEntry.objects.filter(object_type="registry.link_candidate").exists()
     page = client_for(street.cadre).get(reverse("registry_import:candidates")).content.decode()
-    assert "张*国" in page and "张建国" not in page and "13812341234" not in page
+    assert "张**" in page and "张建国" not in page and "13812341234" not in page
     assert "待派单员确认" in page and 'value="same"' not in page
 
 
