@@ -319,6 +319,7 @@ class PersonImporter(Importer):
         for decided in self.decisions.get(fingerprint, ()):
             if decided.decision == LinkCandidate.Decision.SAME and decided.result_id:
                 plan.outcome, plan.target, plan.note = UPDATE, decided.result_id, "按已确认的“同一人”更新"
+                plan.extra["keep_name"] = True
                 return
             if decided.decision == LinkCandidate.Decision.DIFFERENT:
                 rejected.add(decided.object_id)
@@ -353,6 +354,8 @@ class PersonImporter(Importer):
                 continue
             plan.extra["obj"] = person
             changed = self.person_changes(person, plan.row)
+            if plan.extra.get("keep_name"):
+                changed.pop("name", None)  # a pair decided 同一人 keeps the registry's spelling of the name
             moves = plan.row.address is not None and moves_to(homes.get(person.pk), plan.row.address)
             tags = plan.row.tags is not None and not set(plan.row.tags) <= {t.name for t in person.tags.all()}
             plan.extra.update(changed=changed, moves=moves, tags=tags)
@@ -593,7 +596,7 @@ def candidate_apply(*, actor: User, candidate: LinkCandidate, same: bool) -> int
     note = f"疑似重复确认(导入第 {candidate.row_number} 行)"
     if same:
         person = Person.objects.prefetch_related("tags").get(pk=candidate.object_id)
-        values.pop("notes", None) if not values.get("notes") else None
+        values.pop("name", None)  # the registry's spelling stays: the pair was only alike, not identical
         changed = {k: v for k, v in values.items() if getattr(person, k) != v and not (k == "id_type" and
                                                                                         not values.get("id_number"))}
         if changed:
