@@ -19,8 +19,7 @@ from org.models import Role, User
 from org.selectors import Gazetteer
 
 from . import bulk, linkage, services
-from .addresses import parse_address
-from .importing import Row, RowParser, as_json, from_json
+from .importing import Row, RowParser, as_json
 from .linkage import Record, normal_name
 from .models import (
     ChangeRecord,
@@ -580,36 +579,3 @@ RECORD_FIELDS = ("entity", "object_id", "action", "actor_id", "at", "changes", "
 
 IMPORTERS = {ImportKind.PERSONS: PersonImporter, ImportKind.HOUSEHOLDS: HouseholdImporter,
              ImportKind.UNITS: UnitImporter}
-
-
-def candidate_apply(*, actor: User, candidate: LinkCandidate, same: bool) -> int:
-    """A person's decision on a pair: the row updates that person (same) or becomes a new person (different).
-    Returns the id of the person the row ended in. Runs inside the caller's transaction."""
-    values = from_json(candidate.values)
-    address, relation, tags = values.pop("address", ""), values.pop("relation", "") or Relation.OTHER, values.pop(
-        "tags", None)
-    household = None
-    if address:
-        household = Household.objects.filter(address_key=address).first()
-        if household is None:
-            household = services.household_create(actor=actor, address=address, source="import")
-    note = f"疑似重复确认(导入第 {candidate.row_number} 行)"
-    if same:
-        person = Person.objects.prefetch_related("tags").get(pk=candidate.object_id)
-        values.pop("name", None)  # the registry's spelling stays: the pair was only alike, not identical
-        changed = {k: v for k, v in values.items() if getattr(person, k) != v and not (k == "id_type" and
-                                                                                        not values.get("id_number"))}
-        if changed:
-            services.person_update(actor=actor, person=person, source="import", note=note, **changed)
-        if tags:
-            services.person_tags_set(actor=actor, person=person, source="import",
-                                     tags=sorted({t.name for t in person.tags.all()} | set(tags)))
-        current = Membership.objects.filter(person=person, ended_at__isnull=True).select_related("household").first()
-        if household is not None and moves_to(current.household.address_key if current else None,
-                                              parse_address(address)):
-            services.person_move(actor=actor, person=person, household=household, relation=relation, note=note,
-                                 source="import")
-        return person.pk
-    person = services.person_create(actor=actor, household=household, relation=relation, tags=tags or (),
-                                    source="import", **values)
-    return person.pk

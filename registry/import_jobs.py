@@ -26,9 +26,10 @@ from core.pages import get_in_scope_or_404
 from core.tabular import count_rows, read_rows
 from org.models import Role, User
 
-from . import policy
-from .import_engine import IMPORTERS, LABELS, candidate_apply
-from .importing import FIELDS, RowParser, check_header
+from . import policy, services
+from .addresses import parse_address
+from .import_engine import IMPORTERS, LABELS, moves_to
+from .importing import FIELDS, RowParser, check_header, from_json
 from .models import ImportKind, LinkCandidate, RegistryImportJob, RegistryImportProfile, RegistryImportRejection
 from .policy import RegistryMasker
 
@@ -251,8 +252,11 @@ def rejections_workbook(job: RegistryImportJob, *, actor: User) -> Workbook:
     """The rejected rows as the file gave them plus the reason, so they can be corrected and imported again;
     personal data masked for the masked roles, as on the preview."""
     masker = RegistryMasker(actor)
-    headers: list[str] = []
     rejections = list(job.rejections.all())
+    try:  # the file's own column order (PostgreSQL's jsonb does not keep the keys' order)
+        headers = [h for h in read_rows(Path(job.file.path))[0] if h]
+    except (OSError, ValueError, DomainError):
+        headers = []
     for r in rejections:
         headers += [h for h in r.data if h and h not in headers]
     workbook = Workbook(write_only=True)
@@ -289,3 +293,42 @@ def candidate_decide(*, actor: User, candidate_id: int, same: bool) -> LinkCandi
 def pending_count(job: RegistryImportJob | None = None) -> int:
     qs = LinkCandidate.objects.filter(decision=LinkCandidate.Decision.PENDING)
     return qs.filter(job=job).count() if job else qs.count()
+
+
+def _household_at(actor: User, address: str):
+    from .models import Household
+
+    if not address:
+        return None
+    return Household.objects.filter(address_key=address).first() or services.household_create(
+        actor=actor, address=address, source="import")
+
+
+def candidate_apply(*, actor: User, candidate: LinkCandidate, same: bool) -> int:
+    """A person's decision on a pair: the row updates that person (same) or becomes a new person (different).
+    Returns the id of the person the row ended in. Runs inside the caller's transaction."""
+    from .models import Membership, Person, Relation
+
+    values = from_json(candidate.values)
+    address, tags = values.pop("address", ""), values.pop("tags", None)
+    relation = values.pop("relation", "") or Relation.OTHER
+    note = f"疑似重复确认(导入第 {candidate.row_number} 行)"
+    if not same:
+        person = services.person_create(actor=actor, household=_household_at(actor, address), relation=relation,
+                                        tags=tags or (), source="import", **values)
+        return person.pk
+    person = Person.objects.prefetch_related("tags").get(pk=candidate.object_id)
+    values.pop("name", None)  # the registry's spelling stays: the pair was only alike, not identical
+    if not values.get("id_number"):
+        values.pop("id_type", None)
+    changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+    if changed:
+        services.person_update(actor=actor, person=person, source="import", note=note, **changed)
+    if tags:
+        services.person_tags_set(actor=actor, person=person, source="import",
+                                 tags=sorted({t.name for t in person.tags.all()} | set(tags)))
+    current = Membership.objects.filter(person=person, ended_at__isnull=True).select_related("household").first()
+    if address and moves_to(current.household.address_key if current else None, parse_address(address)):
+        services.person_move(actor=actor, person=person, household=_household_at(actor, address),
+                             relation=relation, note=note, source="import")
+    return person.pk

@@ -137,4 +137,5 @@ class LinkCandidate(models.Model):
         ordering = ["-score", "id"]
         constraints = [models.UniqueConstraint(fields=["entity", "object_id", "fingerprint"],
                                                name="linkcandidate_one_per_pair")]
-        indexes = [models.Index(fields=["decision", "neighbourhood"], name="linkcandidate_pending")]
+        indexes = [models.Index(fields=["decision", "neighbourhood"], name="linkcandidate_pending"),
+                   models.Index(fields=["fingerprint"], name="linkcandidate_fingerprint")]
