@@ -317,7 +317,9 @@ def candidate_apply(*, actor: User, candidate: LinkCandidate, same: bool) -> int
         person = services.person_create(actor=actor, household=_household_at(actor, address), relation=relation,
                                         tags=tags or (), source="import", **values)
         return person.pk
-    person = Person.objects.prefetch_related("tags").get(pk=candidate.object_id)
+    person = Person.objects.prefetch_related("tags").filter(pk=candidate.object_id).first()
+    if person is None:
+        raise Conflict("底册中的该人员已不存在(可能已合并),请选择“不是同一人”新建")
     values.pop("name", None)  # the registry's spelling stays: the pair was only alike, not identical
     if not values.get("id_number"):
         values.pop("id_type", None)
