@@ -126,7 +126,11 @@ class Index:
         self.by_document: dict[str, Record] = {}
         self.by_name_address: dict[tuple[str, str], Record] = {}
         self.by_phone_name: dict[tuple[str, str], Record] = {}
-        self.blocks: dict[str, list[Record]] = {}
+        # The blocks, one dict each: phone, birth date, surname + birth year, building.
+        self.by_phone: dict[str, list[Record]] = {}
+        self.by_birth: dict[date, list[Record]] = {}
+        self.by_year: dict[tuple[str, int], list[Record]] = {}
+        self.by_building: dict[str, list[Record]] = {}
 
     def add(self, record: Record) -> None:
         if record.id_number:
@@ -136,12 +140,13 @@ class Index:
         for phone in (record.phone, record.phone_alt):
             if phone:
                 self.by_phone_name.setdefault((phone, record.name), record)
-                self.blocks.setdefault(f"p{phone}", []).append(record)
-        if record.birth:
-            self.blocks.setdefault(f"d{record.birth.isoformat()}", []).append(record)
-            self.blocks.setdefault(f"y{record.name[:1]}{record.birth.year}", []).append(record)
+                self.by_phone.setdefault(phone, []).append(record)
+        birth = record.birth
+        if birth:
+            self.by_birth.setdefault(birth, []).append(record)
+            self.by_year.setdefault((record.name[:1], birth.year), []).append(record)
         if record.building:
-            self.blocks.setdefault(f"b{record.building}", []).append(record)
+            self.by_building.setdefault(record.building, []).append(record)
 
     def exact(self, row: Record) -> tuple[Record, str] | None:
         """The record with the row's ID number, or its name at its address, or its name with its phone."""
@@ -159,17 +164,16 @@ class Index:
 
     def candidates(self, row: Record, *, limit: int = 3) -> list[Match]:
         """The best-scoring records at or above THRESHOLD, best first."""
-        keys = [f"p{p}" for p in (row.phone, row.phone_alt) if p]
+        blocks = [self.by_phone.get(p, ()) for p in (row.phone, row.phone_alt) if p]
         if row.birth:
-            keys += [f"d{row.birth.isoformat()}", f"y{row.name[:1]}{row.birth.year}"]
+            blocks += [self.by_birth.get(row.birth, ()), self.by_year.get((row.name[:1], row.birth.year), ())]
         seen: dict[int, Record] = {}
-        for key in keys:
-            block = self.blocks.get(key, ())
+        for block in blocks:
             if len(block) <= BLOCK_LIMIT:
                 for record in block:
                     seen.setdefault(id(record), record)
         if row.building:
-            block = self.blocks.get(f"b{row.building}", ())
+            block = self.by_building.get(row.building, ())
             if block:
                 # A building holds dozens of people: let rapidfuzz (in C) keep only the similar names.
                 names = [r.name for r in block]
