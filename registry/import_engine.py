@@ -37,7 +37,6 @@ from .models import (
     Relation,
     Residence,
     Tag,
-    Unit,
 )
 
 NEW, UPDATE, UNCHANGED, REJECT, DUPLICATE, CANDIDATE = "new", "update", "unchanged", "reject", "duplicate", "candidate"
@@ -148,6 +147,13 @@ class Importer:
 
     def prepare(self, plans: list[Plan]) -> None:
         """After planning a batch: the lookups that need every row of it (matched rows' records)."""
+
+    def load_decisions(self, entity: str, parsed: list) -> None:
+        """The stored pairs of this batch's rows (by fingerprint): decided ones are reused, pending ones not re-asked."""
+        fingerprints = [row.fingerprint() for row in parsed if not isinstance(row, str)]
+        self.decisions: dict[str, list[LinkCandidate]] = {}
+        for candidate in LinkCandidate.objects.filter(entity=entity, fingerprint__in=fingerprints):
+            self.decisions.setdefault(candidate.fingerprint, []).append(candidate)
 
     def apply(self, plan: Plan, tally: Tally, change) -> None:
         """One matched row through the services in its own savepoint: updated, unchanged, or rejected with why."""
@@ -276,7 +282,7 @@ class PersonImporter(Importer):
                          .values_list("household__address_key", flat=True))
         self.tags = dict(Tag.objects.filter(is_active=True).values_list("name", "id"))
         self.parser.tag_names = set(self.tags)
-        self.decisions: dict[str, list[LinkCandidate]] = {}
+        self.decisions = {}
 
     def record_of(self, row: Row, number: int = 0) -> Record:
         v, a = row.values, row.address
@@ -286,10 +292,7 @@ class PersonImporter(Importer):
 
     def run_batch(self, rows, parsed=None):
         parsed = [self.parse(number, raw) for number, raw in rows]
-        fingerprints = [row.fingerprint() for row in parsed if not isinstance(row, str)]
-        self.decisions = {}
-        for candidate in LinkCandidate.objects.filter(entity=Entity.PERSON, fingerprint__in=fingerprints):
-            self.decisions.setdefault(candidate.fingerprint, []).append(candidate)
+        self.load_decisions(Entity.PERSON, parsed)
         return super().run_batch(rows, parsed)
 
     def decide(self, plan: Plan) -> None:
@@ -467,87 +470,6 @@ class PersonImporter(Importer):
         bulk.insert_values(ChangeRecord, RECORD_FIELDS, creates + moves)
 
 
-# --- units ----------------------------------------------------------------------------------------------------
-
-
-class UnitImporter(Importer):
-    """Units through the services row by row: a street has hundreds of them, not hundreds of thousands."""
-
-    kind = ImportKind.UNITS
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.by_code = dict(Unit.objects.exclude(credit_code="").values_list("credit_code", "id"))
-        self.by_name = {(n, k): i for i, n, k in Unit.objects.values_list("id", "name", "address_key")}
-
-    def decide(self, plan: Plan) -> None:
-        v, key = plan.row.values, plan.row.address.key
-        keys = [(("n", v["name"], key), "单位名称和地址相同")]
-        if v.get("credit_code"):
-            keys.insert(0, (("c", v["credit_code"]), "统一社会信用代码相同"))
-        if self.duplicate(plan, keys):
-            return
-        target = self.by_code.get(v.get("credit_code")) or self.by_name.get((v["name"], key))
-        if target:
-            plan.outcome, plan.target = UPDATE, target
-
-    def prepare(self, plans: list[Plan]) -> None:
-        found = Unit.objects.select_related("operator").in_bulk([p.target for p in plans if p.outcome == UPDATE])
-        for plan in plans:
-            if plan.outcome == UPDATE:
-                unit = plan.extra["obj"] = found[plan.target]
-                changed = {k: v for k, v in plan.row.values.items() if getattr(unit, k) != v}
-                if unit.address_key != plan.row.address.key:
-                    changed["address"] = plan.row.address.key
-                operator = plan.row.operator
-                if operator and not (unit.operator and (unit.operator.name, unit.operator.phone) == operator):
-                    changed["operator"] = operator
-                plan.extra["changed"] = changed
-                if not changed:
-                    plan.outcome = UNCHANGED
-
-    def operator(self, name: str, phone: str, place) -> Person:
-        found = Person.objects.filter(name=name, phone=phone).first() if phone else None
-        if found is None:
-            found = services.person_create(actor=self.actor, name=name, phone=phone,
-                                           residence=Residence.RESIDENT, source="import",
-                                           neighbourhood=place.neighbourhood if place else None,
-                                           grid=place.grid if place else None)
-        return found
-
-    def write(self, plans: list[Plan], tally: Tally) -> None:
-        for plan in plans:
-            if plan.outcome in (REJECT, DUPLICATE):
-                tally.duplicates += plan.outcome == DUPLICATE
-                tally.reject(plan, plan.note)
-            elif plan.outcome == NEW:
-                try:
-                    with transaction.atomic():
-                        operator = self.operator(*plan.row.operator, plan.place) if plan.row.operator else None
-                        unit = services.unit_create(actor=self.actor, address=plan.row.address.key, source="import",
-                                                    operator=operator, gazetteer=self.gazetteer,
-                                                    **plan.row.values)
-                except DomainError as exc:
-                    tally.reject(plan, exc.message)
-                    continue
-                self.by_name[(unit.name, unit.address_key)] = unit.pk
-                if unit.credit_code:
-                    self.by_code[unit.credit_code] = unit.pk
-                tally.created += 1
-            else:
-                def change(plan=plan):
-                    changed = dict(plan.extra.get("changed") or {})
-                    if not changed:
-                        return False
-                    if "operator" in changed:
-                        changed["operator"] = self.operator(*changed["operator"], plan.place)
-                    services.unit_update(actor=self.actor, unit=plan.extra["obj"], source="import", note=self.note,
-                                         **changed)
-                    return True
-
-                self.apply(plan, tally, change)
-
-
 def moves_to(current: str | None, address) -> bool:
     """Whether a row's address moves the person: not when it is the same home, nor when it only leaves out the
     room of the home the person lives in (the police's lists often stop at the house number)."""
@@ -578,5 +500,3 @@ def created_changes(person: Person) -> dict[str, list]:
     return out
 RECORD_FIELDS = ("entity", "object_id", "action", "actor_id", "at", "changes", "note", "source")
 
-IMPORTERS = {ImportKind.PERSONS: PersonImporter, ImportKind.HOUSEHOLDS: HouseholdImporter,
-             ImportKind.UNITS: UnitImporter}

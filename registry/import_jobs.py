@@ -28,13 +28,16 @@ from org.models import Role, User
 
 from . import policy, services
 from .addresses import parse_address
-from .import_engine import IMPORTERS, LABELS, moves_to
+from .import_engine import LABELS, HouseholdImporter, PersonImporter, moves_to
+from .import_units import UnitImporter, unit_candidate_apply
 from .importing import FIELDS, RowParser, check_header, from_json
 from .models import ImportKind, LinkCandidate, RegistryImportJob, RegistryImportProfile, RegistryImportRejection
 from .policy import RegistryMasker
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
+IMPORTERS = {ImportKind.PERSONS: PersonImporter, ImportKind.HOUSEHOLDS: HouseholdImporter,
+             ImportKind.UNITS: UnitImporter}
 DECIDE_ROLES = frozenset(policy.IMPORT_ROLES & policy.CLEAR_ROLES)
 JOB_NOT_FOUND = "导入任务不存在"
 
@@ -70,14 +73,19 @@ def candidates(user: User, *, decision: str = LinkCandidate.Decision.PENDING) ->
 
 def candidate_pairs(user: User, qs, *, masker: RegistryMasker) -> list[dict[str, Any]]:
     """Each pending pair side by side as this reader may read it: the imported row and the registry's person."""
-    from .models import Membership, Person
+    from .models import Entity, Membership, Person, Unit
 
     rows = list(qs)
-    persons = Person.objects.in_bulk([c.object_id for c in rows])
-    homes = dict(Membership.objects.filter(person_id__in=[c.object_id for c in rows], ended_at__isnull=True)
+    person_ids = [c.object_id for c in rows if c.entity == Entity.PERSON]
+    persons = Person.objects.in_bulk(person_ids)
+    units = Unit.objects.in_bulk([c.object_id for c in rows if c.entity == Entity.UNIT])
+    homes = dict(Membership.objects.filter(person_id__in=person_ids, ended_at__isnull=True)
                  .values_list("person_id", "household__address_key"))
     pairs = []
     for c in rows:
+        if c.entity == Entity.UNIT:
+            pairs.append(_unit_pair(c, units.get(c.object_id)))
+            continue
         v, p = c.values, persons.get(c.object_id)
         incoming = {"name": masker.name(v.get("name", "")), "phone": masker.phone(v.get("phone", "")),
                     "id_number": masker.id_number(v.get("id_number", "")),
@@ -88,8 +96,19 @@ def candidate_pairs(user: User, qs, *, masker: RegistryMasker) -> list[dict[str,
         reasons = [masker.text(r, names=(v.get("name", ""), p.name if p else "")) for r in c.reasons]
         pairs.append({"id": c.pk, "score": round(c.score * 100), "reasons": reasons, "incoming": incoming,
                       "existing": existing, "row": c.row_number, "job": c.job.original_name if c.job else "",
-                      "person_id": c.object_id})
+                      "entity": "人员"})
     return pairs
+
+
+def _unit_pair(c: LinkCandidate, unit) -> dict[str, Any]:
+    """A unit's name, credit code, phone and door are public facts of a shop front: shown as they are."""
+    v = c.values
+    incoming = {"name": v.get("name", ""), "phone": v.get("phone", ""), "id_number": v.get("credit_code", ""),
+                "birth_date": "", "address": v.get("address", "")}
+    existing = {} if unit is None else {"name": unit.name, "phone": unit.phone, "id_number": unit.credit_code,
+                                        "birth_date": "", "address": unit.address_key}
+    return {"id": c.pk, "score": round(c.score * 100), "reasons": c.reasons, "incoming": incoming,
+            "existing": existing, "row": c.row_number, "job": c.job.original_name if c.job else "", "entity": "单位"}
 
 
 def _birth(masker: RegistryMasker, text: str | None) -> str:
@@ -283,7 +302,8 @@ def candidate_decide(*, actor: User, candidate_id: int, same: bool) -> LinkCandi
             raise NotFound("该疑似重复记录不存在或不在您的职责范围内")
         if candidate.decision != LinkCandidate.Decision.PENDING:
             raise Conflict(f"该疑似重复已由{candidate.decided_by}确认为:{candidate.get_decision_display()}")
-        result = candidate_apply(actor=actor, candidate=candidate, same=same)
+        apply = unit_candidate_apply if candidate.entity == "unit" else candidate_apply
+        result = apply(actor=actor, candidate=candidate, same=same)
         candidate.decision = LinkCandidate.Decision.SAME if same else LinkCandidate.Decision.DIFFERENT
         candidate.result_id, candidate.decided_by, candidate.decided_at = result, actor, clock.now()
         candidate.save(update_fields=["decision", "result_id", "decided_by", "decided_at"])

@@ -133,3 +133,30 @@ def test_near_duplicates_inside_one_file_become_candidates(street, tmp_path):
     result = run(write_csv(tmp_path / "p.csv", PERSON_HEADER, rows), user=street.dispatcher)
     assert (result["created"], result["candidates"]) == (1, 1)
     assert LinkCandidate.objects.get().object_id == Person.objects.get().pk
+
+
+def test_units_alike_at_one_door_wait_and_the_decision_is_reused(street, tmp_path):
+    from org.models import AddressRange
+    from org.tests.factories import AddressRangeFactory
+    from registry.models import Unit
+
+    AddressRangeFactory(estate=street.estate, road="愚园路", kind=AddressRange.KIND_NUMBER, first=100, last=168)
+    header = ["单位名称", "统一社会信用代码", "类型", "地址", "经营者", "经营者电话", "单位电话", "经营状态", "备注"]
+    run(write_csv(tmp_path / "jw.csv", header, [["老王面馆", "", "餐饮", "愚园路130号", "", "", "02162481234", "营业", ""]]),
+        kind="units", user=street.dispatcher)
+    market = write_csv(tmp_path / "sc.csv", header, [
+        ["老王面馆(愚园路店)", "91310106MA1FL0XB8B", "餐饮", "愚园路130号", "王大厨", "13911112222", "02162481234", "", ""]])
+    result = run(market, kind="units", user=street.dispatcher)
+    assert (result["created"], result["candidates"]) == (0, 1)
+    candidate = LinkCandidate.objects.get(entity="unit")
+    assert "同一门牌" in candidate.reasons and "单位电话相同" in candidate.reasons
+    page = import_jobs.candidate_pairs(street.dispatcher, [candidate], masker=import_jobs.RegistryMasker(street.dispatcher))
+    assert page[0]["existing"]["name"] == "老王面馆" and page[0]["entity"] == "单位"
+    import_jobs.candidate_decide(actor=street.dispatcher, candidate_id=candidate.pk, same=True)
+    unit = Unit.objects.get()
+    assert unit.name == "老王面馆" and unit.credit_code == "91310106MA1FL0XB8B" and unit.operator.name == "王大厨"
+    # Next upload: the credit code now on the unit matches exactly (the code's registered name is taken); nobody is
+    # asked again, and the upload after that changes nothing.
+    again = run(market, kind="units", user=street.dispatcher)
+    assert (again["created"], again["candidates"], again["updated"]) == (0, 0, 1)
+    assert run(market, kind="units", user=street.dispatcher)["unchanged"] == 1
