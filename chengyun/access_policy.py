@@ -23,6 +23,7 @@ from cases.policy import PERSONAL_DATA_ROLES, STREET_WIDE_ROLES, UNMASK_ROLES
 from cases.transitions import TRANSITIONS
 from org import roles
 from org.models import Role
+from registry import policy as registry_policy
 
 # The shared role groups (org/roles.py) as people hold them: the system account is not a login.
 HUMAN_ROLES = roles.HUMAN_ROLES
@@ -35,6 +36,8 @@ REPORT_ROLES = roles.REPORT_ROLES & HUMAN_ROLES
 # The dashboard and the KPI API count cases; the 审计员 sees no cases.
 KPI_ROLES = roles.KPI_ROLES & HUMAN_ROLES
 OTP_ROLES = roles.OTP_ROLES & HUMAN_ROLES
+REGISTRY_IMPORT_ROLES = registry_policy.IMPORT_ROLES & HUMAN_ROLES
+REGISTRY_DECIDE_ROLES = registry_policy.IMPORT_ROLES & registry_policy.CLEAR_ROLES & HUMAN_ROLES
 
 # Roles that see every object of a scope kind; other roles get 404 for an object outside their scope.
 SCOPE_EXEMPT: dict[str, frozenset[str]] = {
@@ -139,6 +142,14 @@ PAGES: dict[str, Access] = {
     "hotline:start": Access(roles=HOTLINE_ROLES, method="POST", kwargs={"pk": "import_job"}),
     "hotline:errors": Access(roles=HOTLINE_ROLES, kwargs={"pk": "import_job"}),
     "hotline:export": Access(roles=HOTLINE_ROLES),
+    # 社区底册 import: the import roles (a 居委干部 sees its own jobs and its 居民区's pairs, masked); only the import
+    # roles that see personal data clear (派单员) decide a suspected duplicate.
+    "registry_import:home": Access(roles=REGISTRY_IMPORT_ROLES),
+    "registry_import:job": Access(roles=REGISTRY_IMPORT_ROLES, kwargs={"pk": "registry_import_job"}),
+    "registry_import:start": Access(roles=REGISTRY_IMPORT_ROLES, method="POST", kwargs={"pk": "registry_import_job"}),
+    "registry_import:errors": Access(roles=REGISTRY_IMPORT_ROLES, kwargs={"pk": "registry_import_job"}),
+    "registry_import:candidates": Access(roles=REGISTRY_IMPORT_ROLES),
+    "registry_import:decide": Access(roles=REGISTRY_DECIDE_ROLES, method="POST", kwargs={"pk": "link_candidate"}),
     "kpi:dashboard": Access(roles=KPI_ROLES),
     "kpi:export": Access(roles=KPI_ROLES),
     "kpi:cases": Access(roles=KPI_ROLES),  # the cases behind a 社区大脑 figure

@@ -28,6 +28,7 @@ urlpatterns = [
     path("report/", include("selfreport.urls")),
     path("me/", include("residents.urls")),
     path("hotline/", include("hotline.urls")),
+    path("registry/import/", include("registry.urls_import")),
     path("dashboard/", include(workbench_urls.dashboard_urls)),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from audit.adminlib import AuditedAdmin
 
-from .models import Tag
+from .models import RegistryImportProfile, Tag
 
 
 @admin.register(Tag)
@@ -13,3 +13,11 @@ class TagAdmin(AuditedAdmin):
     list_display = ("name", "description", "is_active", "order")
     list_editable = ("is_active", "order")
     search_fields = ("name",)
+
+
+@admin.register(RegistryImportProfile)
+class RegistryImportProfileAdmin(AuditedAdmin):
+    """底册导入格式: which column of a sheet holds which field ({"name": "姓名", "address": "现住址", …})."""
+
+    list_display = ("name", "kind", "is_default")
+    list_filter = ("kind",)

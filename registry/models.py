@@ -336,3 +336,13 @@ class Capacity(models.Model):
         verbose_name = verbose_name_plural = "人员身份"
         ordering = ["person_id", "kind"]
         indexes = [models.Index(fields=["kind", "ended_at"], name="capacity_kind_open")]
+
+
+# --- rimport ---
+from .models_rimport import (  # noqa: E402,F401 - the import models belong to this app
+    ImportKind,
+    LinkCandidate,
+    RegistryImportJob,
+    RegistryImportProfile,
+    RegistryImportRejection,
+)

@@ -25,6 +25,7 @@ from .models import Capacity, CaseLink, ChangeRecord, Entity, Household, Members
 from .policy import RegistryMasker
 
 _DIGIT = re.compile(r"\d")
+_ADDRESSY = re.compile(r"[路街道弄衖巷村苑坊里园庭寓厦号室]")
 
 
 @dataclass
@@ -77,9 +78,14 @@ def persons(user: User, *, q: str = "", neighbourhood: int | None = None, tag: s
                                   else "您的角色不能按电话、证件号或门牌号查找人员")
                 return qs.none()
         else:
-            key = parse_address(term).key
-            qs = qs.filter(Q(name__contains=term) | Q(memberships__ended_at__isnull=True,
-                                                     memberships__household__address_key__contains=key)).distinct()
+            # A name, or a road/小区 (their households' members): the address as a subquery, not a join, so
+            # no DISTINCT and the name alone when the term has nothing of an address (bench/registry.py).
+            if _ADDRESSY.search(term):
+                key = parse_address(term).key
+                homes = Membership.objects.filter(ended_at__isnull=True, household__address_key__contains=key)
+                qs = qs.filter(Q(name__contains=term) | Q(pk__in=homes.values("person_id")))
+            else:
+                qs = qs.filter(name__contains=term)
     return qs.order_by("name", "id")
 
 

@@ -35,6 +35,8 @@ from hotline.services import default_profile
 from org.models import Role, User
 from org.services import api_token_create
 from org.tests.factories import PASSWORD
+from registry.importing import default_profile as registry_default_profile
+from registry.models import LinkCandidate, RegistryImportJob
 from reports.models import Report
 from sensors.models import MonitoringPoint
 
@@ -131,6 +133,12 @@ class World:
         self.import_job = ImportJob.objects.create(
             file="hotline/none.xlsx", original_name="none.xlsx", profile=default_profile(),
             status=ImportJob.Status.DONE, created_by=street.intake)
+        self.registry_import_job = RegistryImportJob.objects.create(
+            kind="persons", file="registry-import/none.csv", original_name="none.csv",
+            profile=registry_default_profile("persons"), status=RegistryImportJob.Status.DONE, created_by=street.cadre)
+        self.link_candidate = LinkCandidate.objects.create(
+            entity="person", object_id=1, fingerprint="probe", values={"name": "张三"}, score=0.9,
+            neighbourhood=street.neighbourhood, created_at=timezone.now())
         self.point = MonitoringPoint.objects.create(code="P-1", name="积水点", address="愚园路", threshold=10,
                                                     category=street.category)
         self.foreign_token = api_token_create(user=street.handler_other)[0]
@@ -166,6 +174,8 @@ class World:
             "case_number": self.case_in.number,
             "open311_token": "no-such-token",
             "import_job": self.import_job.pk,
+            "registry_import_job": self.registry_import_job.pk,
+            "link_candidate": self.link_candidate.pk,
             "report": self.report.pk,
         }.get(symbol, symbol)
 

@@ -1,0 +1,73 @@
+"""Bulk inserts for the import: COPY on PostgreSQL (ids taken from the table's sequence first, so the rows that
+point at them can follow), bulk_create elsewhere. `insert` takes model instances, `insert_values` plain tuples
+(no instance built for a row nobody reads back: memberships, change records)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connections
+from django.db.models import JSONField
+
+
+def _converters(fields) -> list:
+    from psycopg.types.json import Jsonb
+
+    return [(lambda v: None if v is None else Jsonb(v)) if isinstance(f, JSONField) else None for f in fields]
+
+
+def _copy(table: str, fields, rows) -> None:
+    connection = connections["default"]
+    converters = _converters(fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+        if any(converters):
+            for row in rows:
+                copy.write_row([c(v) if c else v for c, v in zip(converters, row, strict=True)])
+        else:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _allocate(model, count: int) -> list[int]:
+    connection = connections["default"]
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{meta.db_table}', '{meta.pk.column}')) "
+                       "FROM generate_series(1, %s)", [count])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def insert(model, objs: list, *, ids: bool = False) -> None:
+    """Insert model instances; with `ids`, each gets its primary key (needed when other rows point at it)."""
+    if not objs:
+        return
+    if connections["default"].vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=1000)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if ids or not f.primary_key]
+    if ids:
+        for obj, pk in zip(objs, _allocate(model, len(objs)), strict=True):
+            obj.pk = pk
+    for obj in objs:
+        for f in fields:
+            if getattr(f, "auto_now_add", False) and getattr(obj, f.attname) is None:
+                setattr(obj, f.attname, f.pre_save(obj, True))
+    names = [f.attname for f in fields]
+    _copy(meta.db_table, fields, ([getattr(obj, n) for n in names] for obj in objs))
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = "default"
+
+
+def insert_values(model, names: Sequence[str], rows: list[tuple]) -> None:
+    """Insert rows given as tuples of the named fields (attnames: `person_id`, not `person`)."""
+    if not rows:
+        return
+    if connections["default"].vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000)
+        return
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    _copy(model._meta.db_table, [by_attname[n] for n in names], rows)
