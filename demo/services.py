@@ -96,6 +96,7 @@ def demo_load(*, seed: int = 2026, cases: int = 5000, stdout: TextIO | None = No
     from .registry import demo_registry_load
 
     registry = demo_registry_load(seed=seed, households=registry_households, now=now, stdout=stdout)
+    registry["sources"] = _import_registry_sources(seed=seed, stdout=stdout)
     return {"skipped": False, "cases": Case.objects.count(), **sweep, "registry": registry}
 
 
@@ -538,3 +539,24 @@ class Replay:
             self._handle_round(first_round=False)
             return
         self.do(cs.case_close, actor=caller)
+
+
+def _import_registry_sources(*, seed: int, stdout: TextIO | None) -> dict:
+    """The police's and the 居委会's lists of some of the same people, spelled differently, through the registry
+    import as a 派单员 would upload them: exact matches update, near-duplicates wait on the review page."""
+    from django.core.files import File
+
+    from registry.import_jobs import import_job_create, import_job_run
+
+    from .registry_sources import registry_source_files
+
+    actor = User.objects.filter(role=Role.DISPATCHER, is_active=True).order_by("pk").first()
+    counts = {}
+    for path in registry_source_files(seed=seed):
+        with open(path, "rb") as handle:
+            job = import_job_create(actor=actor, upload=File(handle, name=path.name), kind="persons")
+        job = import_job_run(job.pk)
+        counts[path.name] = job.counts()
+        _say(stdout, f"社区底册导入 {path.name}:{job.get_status_display()},{job.counts()}")
+    return counts
+

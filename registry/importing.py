@@ -38,7 +38,8 @@ REQUIRED = {ImportKind.PERSONS: ("name",), ImportKind.HOUSEHOLDS: ("address",), 
 # Headers other sheets use for the same field: a default profile accepts them too.
 ALIASES = {
     "id_number": ("公民身份号码", "身份证号码", "证件号码"), "phone": ("手机号", "电话", "手机"),
-    "address": ("现住址", "住址", "地址", "居住地址", "经营地址"), "residence": ("户籍类型", "人口类型"),
+    "address": ("现住址", "住址", "地址", "居住地址", "实际居住地址", "经营地址"),
+    "residence": ("户籍类型", "人口类型", "人员类别"),
     "name": ("名称", "商户名称", "店名"), "credit_code": ("信用代码",), "operator": ("负责人", "法定代表人"),
 }
 DEFAULT_NAMES = {ImportKind.PERSONS: "居委会人员表", ImportKind.HOUSEHOLDS: "居委会房屋表",

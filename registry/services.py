@@ -6,6 +6,7 @@ nothing is edited without a trace. Scope is checked here (registry.policy.check_
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -132,7 +133,7 @@ def _person_values(values: dict[str, Any], *, current: Person | None = None) -> 
         if field in values:
             try:
                 # Digits only (021-62481234 → 02162481234): one spelling, so a search by phone finds it.
-                out[field] = validate_phone(values[field] or "").replace("-", "")
+                out[field] = _registry_phone(values[field] or "")
             except ValidationFailed as error:
                 raise ValidationFailed(error.message.replace("联系电话", label), details={"field": field}) from None
     if "residence" in values:
@@ -146,6 +147,15 @@ def _person_values(values: dict[str, Any], *, current: Person | None = None) -> 
     if "notes" in values:
         out["notes"] = clean_text(values["notes"], field="notes", label="备注", max_length=2000)
     return out
+
+
+def _registry_phone(raw: str) -> str:
+    """Digits only (021-62481234 → 02162481234, 174-7418-4694 → 17474184694): data books spell phones every which way,
+    and one spelling lets a search by phone find it. What is left must still be a mobile or a landline."""
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return validate_phone(digits if digits else raw).replace("-", "")
 
 
 def _unique_document(values: dict[str, Any], *, exclude: int | None = None) -> None:

@@ -145,3 +145,14 @@ def test_case_link_is_decided_once_and_rejections_are_kept(street, resident):
     services.case_link_decide(actor=street.dispatcher, case=case, person=other, linked=False)
     with pytest.raises(PermissionDenied):
         services.case_link_decide(actor=street.leader, case=case, person=other, linked=True)
+
+
+@pytest.mark.parametrize("raw, stored", [("174-7418-4694", "17474184694"), ("+86 138 1234 1234", "13812341234"),
+                                         ("(021)6248-1234", "02162481234")])
+def test_phones_are_stored_as_digits_however_they_are_written(street, raw, stored):
+    assert services.person_create(actor=street.dispatcher, name="王五", phone=raw).phone == stored
+
+
+def test_a_phone_that_is_no_phone_is_refused(street):
+    with pytest.raises(ValidationFailed, match="联系电话格式不正确"):
+        services.person_create(actor=street.dispatcher, name="王五", phone="12-34")
