@@ -211,3 +211,13 @@ def test_capacities_are_granted_and_ended_with_history(client, street, resident)
     assert "商户负责人" in html and "止" in html
     login(client, street.leader)
     assert client.post(url, {"kind": "volunteer"}).status_code == 403
+
+
+def test_the_import_tab_is_shown_to_the_import_roles_only(client, street):
+    client.force_login(street.dispatcher)
+    assert "导入与查重" in client.get("/registry/").content.decode()
+    client.force_login(street.leader)
+    assert "导入与查重" not in client.get("/registry/").content.decode()
+    client.force_login(street.cadre)
+    page = client.get("/registry/import/").content.decode()
+    assert 'aria-current="page">导入与查重' in page
