@@ -84,14 +84,19 @@ def _rows(rng: random.Random, persons: list[tuple[Person, str]], new: int, *, du
                      "phone": phone, "address": _spell_address(rng, address, rng.randint(0, 5)),
                      "residence": person.get_residence_display()})
     surnames = "张王陈李徐沈朱陆周吴"
+    taken = set(Person.objects.exclude(id_number="").values_list("id_number", flat=True))
     for n in range(new):
         from datetime import date
 
         born = date(rng.randint(1950, 2002), rng.randint(1, 12), rng.randint(1, 28))
         male = rng.random() < 0.5
+        serial = 900 + n
+        while id_number("310106", born, serial, male) in taken:  # a new person: never someone's number
+            serial += 37
+        taken.add(id_number("310106", born, serial, male))
         rows.append({"person": None, "near_duplicate": False, "name": rng.choice(surnames) + rng.choice("新来佳宁安康"),
                      "gender": "男" if male else "女", "birth": born.isoformat(),
-                     "id_number": id_number("310106", born, 900 + n, male),
+                     "id_number": id_number("310106", born, serial, male),
                      "phone": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
                      "address": persons[n % len(persons)][1] if persons else "", "residence": "流动"})
     if duplicate_inside and rows:

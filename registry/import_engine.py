@@ -314,6 +314,11 @@ class PersonImporter(Importer):
             found, why = exact
             if found.row:
                 plan.outcome, plan.note = DUPLICATE, f"文件内重复:与第 {found.row} 行{why}"
+            elif why == "身份证号相同" and not _same_name(found.name, record.name):
+                # One ID number, two unrelated names: a typo in one of the two lists. Overwriting the registry's
+                # person with somebody else's name and phone would be worse than asking a person to check.
+                plan.outcome = REJECT
+                plan.note = "身份证号与底册中已登记的人员相同,但姓名不同,请核对身份证号或姓名"
             else:
                 plan.outcome, plan.target, plan.note = UPDATE, found.id, f"按{why}匹配到底册中的人员"
             return
@@ -499,4 +504,14 @@ def created_changes(person: Person) -> dict[str, list]:
             out[name] = [None, value]
     return out
 RECORD_FIELDS = ("entity", "object_id", "action", "actor_id", "at", "changes", "note", "source")
+
+
+def _same_name(registered: str, imported: str) -> bool:
+    """Names one person may be written with in two lists (variant characters, a typo, 阿/小 forms): alike by at
+    least half, or one holding the other."""
+    from rapidfuzz import fuzz
+
+    if not registered or not imported:
+        return True
+    return registered in imported or imported in registered or fuzz.ratio(registered, imported) >= 50
 

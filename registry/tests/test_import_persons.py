@@ -156,3 +156,19 @@ def test_a_cadre_imports_only_its_own_neighbourhood(street, tmp_path, rows):
     assert "新码居民区" in reasons[5] and "不在您负责的居民区" in reasons[5]
     assert "本居民区" in reasons[6]
     assert not Person.objects.filter(name__in=["外区人", "无地址"]).exists()
+
+
+def test_one_id_number_with_an_unrelated_name_is_rejected_not_merged(street, tmp_path, rows):
+    run(write_csv(tmp_path / "p.csv", PERSON_HEADER, rows), user=street.dispatcher)
+    other = [["顾翠英", "", "", rows[0][3], "15451334652", "", "户籍", "", "", ""]]
+    result = run(write_csv(tmp_path / "p2.csv", PERSON_HEADER, other), user=street.dispatcher)
+    assert (result["created"], result["updated"], result["rejected"]) == (0, 0, 1)
+    zhang = Person.objects.get(id_number=rows[0][3])
+    assert zhang.name == "张建国" and zhang.phone == "13812341234"
+    reason = RegistryImportRejection.objects.get().reason
+    assert "身份证号与底册中已登记的人员相同,但姓名不同" in reason
+    # A variant character of the same name is the same man: the row updates him.
+    variant = [["张建囯", "", "", rows[0][3], "13812349999", "", "户籍", "", "", ""]]
+    result = run(write_csv(tmp_path / "p3.csv", PERSON_HEADER, variant), user=street.dispatcher)
+    assert (result["updated"], result["rejected"]) == (1, 0)
+    assert Person.objects.get(pk=zhang.pk).phone == "13812349999"
