@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from cases.policy import mask_phone, visible_cases
+from cases.policy import mask_name, mask_phone, visible_cases
 from core.errors import NotFound
 from org.models import User
 
@@ -38,12 +38,17 @@ class Search:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _audit_search(user: User, request: HttpRequest | None, *, what: str, term: str, found: int) -> None:
-    digits = re.sub(r"\D", "", term)
-    shown = mask_phone(digits) if len(digits) <= 11 else policy.mask_id_number(term.upper())
+def _audit_search(user: User, request: HttpRequest | None, *, what: str, term: str, found: int,
+                  by_name: bool = False) -> None:
+    if by_name:
+        shown, purpose = mask_name(term), "按姓名查找"
+    else:
+        digits = re.sub(r"\D", "", term)
+        shown = mask_phone(digits) if len(digits) <= 11 else policy.mask_id_number(term.upper())
+        purpose = "按电话/证件号查找"
     audit_record(action=AuditEntry.Action.VIEW_PERSONAL_DATA, actor=user, request=request,
                  object_type=f"registry.{what}", object_id="search",
-                 detail={"search": shown, "found": found, "purpose": "按电话/证件号查找"})
+                 detail={"search": shown, "found": found, "purpose": purpose})
 
 
 def persons(user: User, *, q: str = "", neighbourhood: int | None = None, tag: str = "", residence: str = "",
@@ -80,12 +85,22 @@ def persons(user: User, *, q: str = "", neighbourhood: int | None = None, tag: s
         else:
             # A name, or a road/小区 (their households' members): the address as a subquery, not a join, so
             # no DISTINCT and the name alone when the term has nothing of an address (bench/registry.py).
+            # Names are personal data as on cases: a masked role finds a person by name only if its work needs
+            # lookups (policy.IDENTIFIER_SEARCH_ROLES: 居委干部, 网格员), and that search is audited; 领导 and 管理员
+            # search addresses only, so a name can't be confirmed by what the search finds.
+            by_name = policy.sees_clear(user) or policy.may_search_identifiers(user)
+            name_q = Q(name__contains=term) if by_name else Q(pk__in=[])
             if _ADDRESSY.search(term):
                 key = parse_address(term).key
                 homes = Membership.objects.filter(ended_at__isnull=True, household__address_key__contains=key)
-                qs = qs.filter(Q(name__contains=term) | Q(pk__in=homes.values("person_id")))
+                qs = qs.filter(name_q | Q(pk__in=homes.values("person_id")))
+            elif by_name:
+                qs = qs.filter(name_q)
             else:
-                qs = qs.filter(name__contains=term)
+                search.refused = "姓名对您的角色不可见,不能按姓名查找;可按路名、小区或标签查找"
+                return qs.none()
+            if by_name and not policy.sees_clear(user):
+                _audit_search(user, request, what="person", term=term, found=qs.count(), by_name=True)
     return qs.order_by("name", "id")
 
 

@@ -42,7 +42,15 @@ def test_identifier_search_only_for_roles_that_need_it_and_audited(street, resid
     search = selectors.Search()
     assert list(selectors.persons(street.leader, q="13812341234", search=search)) == []
     assert "不能按电话" in search.refused
-    assert list(selectors.persons(street.leader, q="张建国")) == [resident]
+    # Names are masked for the leader: a name search finds nothing and says why (it could confirm who lives where).
+    search = selectors.Search()
+    assert list(selectors.persons(street.leader, q="张建国", search=search)) == []
+    assert "不能按姓名查找" in search.refused
+    # The 居委干部's lookups need names: found, masked, and the search is audited with the name masked.
+    assert list(selectors.persons(street.cadre, q="张建国")) == [resident]
+    entry = AuditEntry.objects.filter(actor=street.cadre, object_type="registry.person").latest("pk")
+    assert entry.detail == {"search": "张**", "found": 1, "purpose": "按姓名查找"}
+    assert list(selectors.persons(street.leader, q="愚园路")) == [resident]  # the road, as on cases
 
 
 def test_household_search_by_house_number_is_refused_for_masked_roles(street, household):
