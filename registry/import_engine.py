@@ -188,7 +188,7 @@ class HouseholdImporter(Importer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.households = dict(Household.objects.values_list("address_key", "id"))
+        self.households = dict(Household.objects.order_by().values_list("address_key", "id"))
 
     def decide(self, plan: Plan) -> None:
         key = plan.row.address.key
@@ -270,15 +270,15 @@ class PersonImporter(Importer):
         self.index = linkage.Index()
         # Each person with the household it lives in now, in one query (a LEFT JOIN on the open membership).
         home = FilteredRelation("memberships", condition=Q(memberships__ended_at__isnull=True))
-        people = Person.objects.annotate(home=home).values_list(
+        people = Person.objects.annotate(home=home).order_by().values_list(
             "id", "name", "phone", "phone_alt", "birth_date", "id_number", "home__household__address_key",
             "home__household__road", "home__household__lane", "home__household__house", "home__household__room")
         add, building_of = self.index.add, linkage.building_of
         for pid, name, phone, alt, birth, number, key, road, lane, house, room in people.iterator(chunk_size=10000):
             add(Record(pid, normal_name(name), phone, alt, birth, number, key or "",
                        building_of(road, lane, house) if key else "", room or ""))
-        self.households = dict(Household.objects.values_list("address_key", "id"))
-        self.heads = set(Membership.objects.filter(ended_at__isnull=True, relation=Relation.HEAD)
+        self.households = dict(Household.objects.order_by().values_list("address_key", "id"))
+        self.heads = set(Membership.objects.filter(ended_at__isnull=True, relation=Relation.HEAD).order_by()
                          .values_list("household__address_key", flat=True))
         self.tags = dict(Tag.objects.filter(is_active=True).values_list("name", "id"))
         self.parser.tag_names = set(self.tags)
