@@ -4,16 +4,17 @@ point at them can follow), bulk_create elsewhere. `insert` takes model instances
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections
 from django.db.models import JSONField
 
 
 def _converters(fields) -> list:
-    from psycopg.types.json import Jsonb
-
-    return [(lambda v: None if v is None else Jsonb(v)) if isinstance(f, JSONField) else None for f in fields]
+    # JSON as text: COPY's text format hands it to jsonb's input as it is (no psycopg adapter per value).
+    return [(lambda v: None if v is None else json.dumps(v)) if isinstance(f, JSONField) else None for f in fields]
 
 
 def _copy(table: str, fields, rows) -> None:
@@ -60,6 +61,30 @@ def insert(model, objs: list, *, ids: bool = False) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = "default"
+
+
+def insert_dicts(model, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows given as {attname: value} (the fields left out take their defaults) without building a model
+    instance per row on PostgreSQL; returns their primary keys, in order."""
+    if not rows:
+        return []
+    meta = model._meta
+    if connections["default"].vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model.objects.bulk_create(objs, batch_size=1000)
+        return [obj.pk for obj in objs]
+    fields = list(meta.concrete_fields)
+    defaults = {f.attname: f.get_default() for f in fields if not f.primary_key and not callable(f.default)}
+    callables = [f for f in fields if not f.primary_key and callable(f.default)]
+    names = [f.attname for f in fields]
+    ids = _allocate(model, len(rows))
+    full = []
+    for pk, row in zip(ids, rows, strict=True):
+        values = {**defaults, **{f.attname: f.get_default() for f in callables if f.attname not in row}, **row,
+                  meta.pk.attname: pk}
+        full.append([values[n] for n in names])
+    _copy(meta.db_table, fields, full)
+    return ids
 
 
 def insert_values(model, names: Sequence[str], rows: list[tuple]) -> None:
