@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from org.addresses import normalise_address
 
@@ -42,7 +43,7 @@ class ParsedAddress:
     house: str
     room: str
 
-    @property
+    @cached_property  # read several times a row by an import (frozen: cached_property writes __dict__ itself)
     def key(self) -> str:
         if not self.road:
             return self.text

@@ -188,7 +188,7 @@ class HouseholdImporter(Importer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.households = dict(Household.objects.values_list("address_key", "id"))
+        self.households = dict(Household.objects.order_by().values_list("address_key", "id"))
 
     def decide(self, plan: Plan) -> None:
         key = plan.row.address.key
@@ -270,15 +270,15 @@ class PersonImporter(Importer):
         self.index = linkage.Index()
         # Each person with the household it lives in now, in one query (a LEFT JOIN on the open membership).
         home = FilteredRelation("memberships", condition=Q(memberships__ended_at__isnull=True))
-        people = Person.objects.annotate(home=home).values_list(
+        people = Person.objects.annotate(home=home).order_by().values_list(
             "id", "name", "phone", "phone_alt", "birth_date", "id_number", "home__household__address_key",
             "home__household__road", "home__household__lane", "home__household__house", "home__household__room")
         add, building_of = self.index.add, linkage.building_of
         for pid, name, phone, alt, birth, number, key, road, lane, house, room in people.iterator(chunk_size=10000):
             add(Record(pid, normal_name(name), phone, alt, birth, number, key or "",
                        building_of(road, lane, house) if key else "", room or ""))
-        self.households = dict(Household.objects.values_list("address_key", "id"))
-        self.heads = set(Membership.objects.filter(ended_at__isnull=True, relation=Relation.HEAD)
+        self.households = dict(Household.objects.order_by().values_list("address_key", "id"))
+        self.heads = set(Membership.objects.filter(ended_at__isnull=True, relation=Relation.HEAD).order_by()
                          .values_list("household__address_key", flat=True))
         self.tags = dict(Tag.objects.filter(is_active=True).values_list("name", "id"))
         self.parser.tag_names = set(self.tags)
@@ -447,29 +447,29 @@ class PersonImporter(Importer):
         now = clock.now()
         persons = []
         for plan in plans:
-            values = {"gender": "", "id_type": IdType.ID_CARD, "residence": Residence.HUKOU, **plan.row.values}
             place = plan.place
-            persons.append(Person(**values, neighbourhood=place.neighbourhood if place else None,
-                                  grid=place.grid if place else None, created_at=now, updated_at=now))
-        bulk.insert(Person, persons, ids=True)
+            neighbourhood, grid = (place.neighbourhood, place.grid) if place else (None, None)
+            persons.append({**NEW_PERSON, **plan.row.values, "neighbourhood_id": neighbourhood and neighbourhood.pk,
+                            "grid_id": grid and grid.pk, "created_at": now, "updated_at": now})
+        ids = bulk.insert_dicts(Person, persons)  # no Person instance per row: nobody reads them back
         memberships, creates, moves, tag_links = [], [], [], []
         actor, note = self.actor.pk, self.note[:500]
-        for plan, person in zip(plans, persons, strict=True):
-            plan.record.id, plan.record.row = person.pk, 0
+        for plan, person, pk in zip(plans, persons, ids, strict=True):
+            plan.record.id, plan.record.row = pk, 0
             change = created_changes(person)
             if plan.row.tags:
                 change["tags"] = [[], plan.row.tags]
-                tag_links += [(person.pk, self.tags[t]) for t in plan.row.tags]
-            creates.append((Entity.PERSON, person.pk, ChangeRecord.Action.CREATE, actor, now, change, note, "import"))
+                tag_links += [(pk, self.tags[t]) for t in plan.row.tags]
+            creates.append((Entity.PERSON, pk, ChangeRecord.Action.CREATE, actor, now, change, note, "import"))
             if plan.row.address:
                 household_id = self.households[plan.row.address.key]
                 relation = plan.row.relation or Relation.OTHER
-                memberships.append((person.pk, household_id, relation, now, None))
+                memberships.append((pk, household_id, relation, now, None))
                 label = RELATION_LABELS[relation]
-                moves.append((Entity.PERSON, person.pk, ChangeRecord.Action.MOVE_IN, actor, now,
+                moves.append((Entity.PERSON, pk, ChangeRecord.Action.MOVE_IN, actor, now,
                               {"household": [None, plan.row.address.key], "relation": [None, label]}, note, "import"))
                 moves.append((Entity.HOUSEHOLD, household_id, ChangeRecord.Action.MOVE_IN, actor, now,
-                              {"member": [None, person.name], "relation": [None, label]}, note, "import"))
+                              {"member": [None, person["name"]], "relation": [None, label]}, note, "import"))
         bulk.insert_values(Membership, ("person_id", "household_id", "relation", "started_at", "ended_at"), memberships)
         bulk.insert_values(Person.tags.through, ("person_id", "tag_id"), tag_links)
         bulk.insert_values(ChangeRecord, RECORD_FIELDS, creates + moves)
@@ -490,14 +490,20 @@ _LABELS = {name: {c.value: c.label for c in choices} for name, choices in (
     ("gender", Gender), ("id_type", IdType), ("residence", Residence), ("status", PersonStatus))}
 
 
-def created_changes(person: Person) -> dict[str, list]:
-    """What services.person_create records (_snapshot of PERSON_FIELDS, the empty ones left out), without its
-    per-field display lookups (they cost more than the rest of a row)."""
+# A new person's fields before the row's values: the model's defaults.
+NEW_PERSON = {"gender": "", "birth_date": None, "id_type": IdType.ID_CARD, "id_number": "", "phone": "",
+              "phone_alt": "", "residence": Residence.HUKOU, "status": PersonStatus.ACTIVE, "notes": ""}
+
+
+def created_changes(person: dict[str, Any]) -> dict[str, list]:
+    """What services.person_create records (_snapshot of PERSON_FIELDS, the empty ones left out) for a new person's
+    values (NEW_PERSON and the row's), without its per-field display lookups (they cost more than the rest of a row)."""
     out = {}
     for name in services.PERSON_FIELDS:
-        value = getattr(person, name)
+        value = person[name]
         if name in _LABELS:
-            value = _LABELS[name].get(value, value)
+            # As a plain str: a TextChoices member hashes in Python (Enum.__hash__), a third of this function's time.
+            value = _LABELS[name].get(str.__str__(value) if isinstance(value, str) else value, value)
         elif name == "birth_date" and value is not None:
             value = value.isoformat()
         if value not in ("", None):

@@ -26,16 +26,29 @@ from core.pages import get_in_scope_or_404
 from core.tabular import count_rows, read_rows
 from org.models import Role, User
 
-from . import policy, services
+from . import bulk, policy, services
 from .addresses import parse_address
 from .import_engine import LABELS, HouseholdImporter, PersonImporter, moves_to
 from .import_units import UnitImporter, unit_candidate_apply
 from .importing import FIELDS, RowParser, check_header, from_json
-from .models import ImportKind, LinkCandidate, RegistryImportJob, RegistryImportProfile, RegistryImportRejection
+from .models import (
+    ChangeRecord,
+    Household,
+    ImportKind,
+    LinkCandidate,
+    Membership,
+    Person,
+    RegistryImportJob,
+    RegistryImportProfile,
+    RegistryImportRejection,
+    Unit,
+)
 from .policy import RegistryMasker
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
+# The tables an import fills in bulk: their statistics are refreshed when it is done (bulk.analyze).
+ANALYZED = (Household, Person, Membership, Person.tags.through, Unit, ChangeRecord, LinkCandidate)
 IMPORTERS = {ImportKind.PERSONS: PersonImporter, ImportKind.HOUSEHOLDS: HouseholdImporter,
              ImportKind.UNITS: UnitImporter}
 DECIDE_ROLES = frozenset(policy.IMPORT_ROLES & policy.CLEAR_ROLES)
@@ -244,6 +257,7 @@ def import_job_run(job_id: int, *, batch_size: int = BATCH_SIZE,
             _commit(job, importer, batch, progress)
         RegistryImportJob.objects.filter(pk=job.pk).update(status=RegistryImportJob.Status.DONE,
                                                            finished_at=clock.now())
+        bulk.analyze(ANALYZED)
     except Exception as exc:
         logger.exception("registry import %s failed", job.pk)
         import_job_fail(job_id=job.pk, error=exc.message if isinstance(exc, DomainError) else f"导入中断:{exc}")

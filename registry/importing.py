@@ -162,11 +162,15 @@ class Row:
     operator: tuple[str, str] | None = None  # a unit's 经营者 (name, phone)
 
     def fingerprint(self) -> str:
-        """The row's identifying values, normalised: the same person in the next upload gives the same text."""
+        """The row's identifying values, normalised: the same person in the next upload gives the same text.
+        Computed once (an import asks for it two or three times a row; a row's values are final once parsed)."""
+        if "_fingerprint" in self.__dict__:
+            return self.__dict__["_fingerprint"]
         v = self.values
         parts = [v.get("name", ""), v.get("id_number", ""), v.get("phone", ""), str(v.get("birth_date") or ""),
                  self.address.key if self.address else "", v.get("credit_code", "")]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:64]
+        self.__dict__["_fingerprint"] = hashlib.sha256("|".join(parts).encode()).hexdigest()[:64]
+        return self.__dict__["_fingerprint"]
 
 
 class RowParser:

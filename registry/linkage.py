@@ -111,7 +111,7 @@ def score(row: Record, other: Record) -> Match | None:
             reasons.append("地址不同")
     if len(parts) < 3:
         return None  # a name and one more field: too little to put before a person
-    if not any(parts.get(k) == 1.0 or (k == "address" and parts[k] >= 0.8) for k in ("phone", "birth", "address")):
+    if not any(parts.get(k) == 1.0 or (k == "address" and parts.get(k, 0.0) >= 0.8) for k in ("phone", "birth", "address")):
         return None  # nothing but the name agrees exactly
     if bool(row.id_number) != bool(other.id_number):
         reasons.append("身份证号一方缺失")

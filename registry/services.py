@@ -49,6 +49,9 @@ PERSON_FIELDS = ("name", "gender", "birth_date", "id_type", "id_number", "phone"
                  "notes")
 HOUSEHOLD_FIELDS = ("housing", "tenant_count", "rental_start", "rental_end", "crowded_rental", "notes")
 UNIT_FIELDS = ("name", "credit_code", "kind", "address", "phone", "status", "notes", "operator")
+# The choices' values, once: `Choices.values` builds a new list at every access (twice a row in an import).
+_VALUES = {choices: frozenset(choices.values) for choices in (Gender, IdType, Residence, PersonStatus, Relation,
+                                                               HousingStatus, UnitKind, UnitStatus)}
 
 
 # --- the change record --------------------------------------------------------------------------------------------
@@ -102,12 +105,12 @@ def _person_values(values: dict[str, Any], *, current: Person | None = None) -> 
     if "name" in values:
         out["name"] = clean_text(values["name"], field="name", label="姓名", max_length=50, required=True)
     if "gender" in values:
-        if (values["gender"] or "") not in Gender.values:
+        if (values["gender"] or "") not in _VALUES[Gender]:
             raise ValidationFailed("性别不正确", details={"field": "gender"})
         out["gender"] = values["gender"] or ""
     id_type = values.get("id_type", current.id_type if current else IdType.ID_CARD) or IdType.ID_CARD
     if "id_type" in values:
-        if id_type not in IdType.values:
+        if id_type not in _VALUES[IdType]:
             raise ValidationFailed("证件类型不正确", details={"field": "id_type"})
         out["id_type"] = id_type
     if "id_number" in values or "id_type" in values:
@@ -137,11 +140,11 @@ def _person_values(values: dict[str, Any], *, current: Person | None = None) -> 
             except ValidationFailed as error:
                 raise ValidationFailed(error.message.replace("联系电话", label), details={"field": field}) from None
     if "residence" in values:
-        if values["residence"] not in Residence.values:
+        if values["residence"] not in _VALUES[Residence]:
             raise ValidationFailed("人员类型须为 户籍/常住/流动", details={"field": "residence"})
         out["residence"] = values["residence"]
     if "status" in values:
-        if values["status"] not in PersonStatus.values:
+        if values["status"] not in _VALUES[PersonStatus]:
             raise ValidationFailed("人员状态不正确", details={"field": "status"})
         out["status"] = values["status"]
     if "notes" in values:
@@ -253,7 +256,7 @@ def person_tags_set(*, actor: User, person: Person, tags, source: str = "web") -
 
 def _join(*, actor: User, person: Person, household: Household, relation: str, source: str,
           note: str = "") -> Membership:
-    if relation not in Relation.values:
+    if relation not in _VALUES[Relation]:
         raise ValidationFailed("与户主关系不正确", details={"field": "relation"})
     if relation == Relation.HEAD and household.memberships.filter(ended_at__isnull=True, relation=Relation.HEAD).exists():
         raise Conflict("该户已有户主,请先调整原户主的关系", details={"field": "relation"})
@@ -300,7 +303,7 @@ def person_move(*, actor: User, person: Person, household: Household | None, rel
 def _housing_values(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "housing" in values:
-        if values["housing"] not in HousingStatus.values:
+        if values["housing"] not in _VALUES[HousingStatus]:
             raise ValidationFailed("房屋状态须为 自住/出租/空置/未核实", details={"field": "housing"})
         out["housing"] = values["housing"]
     if "tenant_count" in values:
@@ -392,11 +395,11 @@ def _unit_values(values: dict[str, Any], *, gazetteer: Gazetteer | None = None) 
     if "credit_code" in values:
         out["credit_code"] = clean_credit_code(values["credit_code"] or "")
     if "kind" in values:
-        if values["kind"] not in UnitKind.values:
+        if values["kind"] not in _VALUES[UnitKind]:
             raise ValidationFailed("单位类型不正确", details={"field": "kind"})
         out["kind"] = values["kind"]
     if "status" in values:
-        if values["status"] not in UnitStatus.values:
+        if values["status"] not in _VALUES[UnitStatus]:
             raise ValidationFailed("经营状态不正确", details={"field": "status"})
         out["status"] = values["status"]
     if "phone" in values:

@@ -41,6 +41,13 @@ def test_a_name_alone_is_not_enough():
     assert linkage.score(b, a) is None or linkage.score(b, a).score < linkage.THRESHOLD
 
 
+def test_a_pair_without_addresses_and_nothing_exact_is_not_a_candidate():
+    # Name, phone and birth date on both sides, no address on either: no exact agreement, no pair (not a KeyError).
+    a = rec(1, "王芳", "13800000001", date(1980, 1, 1))
+    b = rec(0, "王芳", "13900000002", date(1980, 1, 2))
+    assert linkage.score(b, a) is None
+
+
 def test_family_members_are_not_candidates():
     # Same room, same landline, same surname, a sibling's name one character apart, different birth dates.
     a = rec(1, "张伟", "02162481234", date(1980, 1, 1), "愚园路1弄1号101室", "愚园路|1|1", "101")
