@@ -94,7 +94,12 @@ def count_rows(path: Path) -> int:
 
         workbook = load_workbook(path, read_only=True)
         try:
-            return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+            sheet = workbook.worksheets[0]
+            if not sheet.max_row or sheet.max_row <= 1:
+                # Workbooks written in write-only mode (ours, and many exporters) record no dimension: count them.
+                sheet.reset_dimensions()
+                return max(sum(1 for _ in sheet.iter_rows(values_only=True)) - 1, 0)
+            return max(sheet.max_row - 1, 0)
         finally:
             workbook.close()
     lines = 0

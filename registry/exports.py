@@ -36,7 +36,6 @@ def persons_workbook(user: User, persons: QuerySet[Person]):
     masker = RegistryMasker(user)
     workbook, sheet = _workbook("人员", PERSON_HEADER)
     for person in selectors.persons_prefetched(persons.select_related("grid")).iterator(chunk_size=2000):
-        names, phones = (person.name,), tuple(p for p in (person.phone, person.phone_alt) if p)
         row_masker = RegistryMasker(user, force=True) if person.anonymised_at else masker
         home = person.open_memberships[0].household if person.open_memberships else None
         append_row(sheet, [
@@ -46,7 +45,7 @@ def persons_workbook(user: User, persons: QuerySet[Person]):
             person.get_residence_display(), person.get_status_display(), "、".join(t.name for t in person.tags.all()),
             person.neighbourhood.name if person.neighbourhood_id else "", person.grid.name if person.grid_id else "",
             row_masker.address(home.address) if home else "",
-            row_masker.text(person.notes, names=names, phones=phones),
+            row_masker.notes(person.notes),
         ])
     return workbook, not masker.masked
 
@@ -67,7 +66,7 @@ def households_workbook(user: User, households: QuerySet[Household]):
             f"H{h.pk}", masker.address(h.address), h.estate.name if h.estate_id else "",
             h.neighbourhood.name if h.neighbourhood_id else "", h.grid.name if h.grid_id else "",
             h.get_housing_display(), h.tenant_count, h.rental_start, h.rental_end, "是" if h.crowded_rental else "",
-            h.open_members, masker.text(h.notes, names=tuple(names), phones=tuple(phones)),
+            h.open_members, masker.notes(h.notes),
         ])
     return workbook, not masker.masked
 
@@ -77,11 +76,10 @@ def units_workbook(user: User, units: QuerySet[Unit]):
     workbook, sheet = _workbook("单位", UNIT_HEADER)
     for u in units.select_related("grid").iterator(chunk_size=2000):
         op = u.operator
-        names = (op.name,) if op else ()
         append_row(sheet, [
             f"U{u.pk}", u.name, u.credit_code, u.get_kind_display(), u.address,
             u.neighbourhood.name if u.neighbourhood_id else "", u.grid.name if u.grid_id else "",
             masker.name(op.name) if op else "", masker.phone(op.phone) if op else "", u.phone,
-            u.get_status_display(), masker.text(u.notes, names=names),
+            u.get_status_display(), masker.notes(u.notes),
         ])
     return workbook, not masker.masked

@@ -113,6 +113,9 @@ def mask_birth_date(value) -> str:
     return f"{value.year}年" if value else ""
 
 
+NOTES_HIDDEN = "(有备注,查看完整信息后可见)"
+
+
 class RegistryMasker:
     """THE one way a registry text reaches a reader: `masker.person(p)` / `masker.text(value, person=…)`.
 
@@ -131,6 +134,13 @@ class RegistryMasker:
         for phone in phones:
             value = mask_value(value, citizen_phone=phone)
         return mask_value(value)
+
+    def notes(self, value: str) -> str:
+        """备注 is free text staff wrote about a person or a home (health, family, disputes …): pattern masking can't
+        find what matters in it, so a masked reader sees that a note exists, not what it says."""
+        if not self.masked:
+            return value
+        return NOTES_HIDDEN if value else ""
 
     def name(self, value: str) -> str:
         return mask_name(value) if self.masked else value

@@ -175,7 +175,6 @@ def audit_unmasked(user: User, request: HttpRequest | None, *, entity: str, obje
 
 def person_card(user: User, person: Person, *, masker: RegistryMasker) -> dict[str, Any]:
     """A person as this reader may read it."""
-    names, phones = (person.name,), tuple(p for p in (person.phone, person.phone_alt) if p)
     return {
         "id": person.pk,
         "name": masker.name(person.name),
@@ -188,7 +187,7 @@ def person_card(user: User, person: Person, *, masker: RegistryMasker) -> dict[s
         "residence": person.get_residence_display(),
         "status": person.get_status_display(),
         "tags": [t.name for t in person.tags.all()],
-        "notes": masker.text(person.notes, names=names, phones=phones),
+        "notes": masker.notes(person.notes),
         "neighbourhood": str(person.neighbourhood) if person.neighbourhood_id else "",
         "version": person.version,
         "masked": masker.masked,
@@ -209,6 +208,14 @@ def current_household(person: Person) -> Household | None:
     return membership.household if membership else None
 
 
+def _hide_notes(changes: dict[str, Any], masker: RegistryMasker) -> dict[str, Any]:
+    """A 备注 changed in the history is hidden from a masked reader like the 备注 itself."""
+    if not masker.masked or "notes" not in changes:
+        return changes
+    before, after = (changes["notes"] + [None, None])[:2] if isinstance(changes["notes"], list) else (None, None)
+    return {**changes, "notes": [masker.notes(before or ""), masker.notes(after or "")]}
+
+
 def timeline(user: User, *, entity: str, object_id: int, masker: RegistryMasker,
              names: tuple[str, ...] = (), phones: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """The record's change history, oldest first, its values masked like the record. An anonymised person's
@@ -222,7 +229,7 @@ def timeline(user: User, *, entity: str, object_id: int, masker: RegistryMasker,
                  "note": r.note if r.action == ChangeRecord.Action.ANONYMISE else ("***" if r.note else "")}
                 for r in rows]
     return [{"at": r.at, "action": r.get_action_display(), "actor": str(r.actor), "source": r.source,
-             "changes": masker.text(_mask_dates(r.changes, masker), names=names, phones=phones),
+             "changes": masker.text(_hide_notes(_mask_dates(r.changes, masker), masker), names=names, phones=phones),
              "note": masker.text(r.note, names=names, phones=phones)} for r in rows]
 
 
@@ -343,7 +350,7 @@ def household_card(user: User, household: Household, *, masker: RegistryMasker) 
         "housing": household.get_housing_display(), "housing_code": household.housing,
         "tenant_count": household.tenant_count, "rental_start": household.rental_start,
         "rental_end": household.rental_end, "crowded_rental": household.crowded_rental,
-        "notes": masker.text(household.notes, names=names, phones=phones), "version": household.version,
+        "notes": masker.notes(household.notes), "version": household.version,
         "masked": masker.masked,
     }
 
@@ -372,7 +379,7 @@ def unit_card(user: User, unit: Unit, *, masker: RegistryMasker) -> dict[str, An
                      if operator else None),
         "contacts": [{"id": c.person_id, "name": masker.name(c.person.name), "phone": masker.phone(c.person.phone),
                       "role": c.role} for c in unit.contacts.all()],
-        "notes": masker.text(unit.notes, names=names, phones=phones), "version": unit.version,
+        "notes": masker.notes(unit.notes), "version": unit.version,
         "masked": masker.masked, "secrets": (names, phones),
     }
 
@@ -394,8 +401,13 @@ CHANGE_LABELS = {
 }
 
 
-def timeline_for_page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+# A unit's own fields where the person's labels would mislead (a shop has a 名称, not a 姓名).
+UNIT_CHANGE_LABELS = {**CHANGE_LABELS, "name": "名称", "phone": "单位电话", "status": "经营状态"}
+
+
+def timeline_for_page(rows: list[dict[str, Any]], *, entity: str = "") -> list[dict[str, Any]]:
     """The timeline with its field names in Chinese and lists joined, as the pages show it."""
+    labels = UNIT_CHANGE_LABELS if entity == Entity.UNIT else CHANGE_LABELS
     def shown(value: Any) -> Any:
         if isinstance(value, list):
             return "、".join(str(v) for v in value) or "(无)"
@@ -405,7 +417,7 @@ def timeline_for_page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return "否"
         return value
 
-    return [{**r, "changes": {CHANGE_LABELS.get(k, k): [shown(v[0]), shown(v[1])] if isinstance(v, list) and len(v) == 2
+    return [{**r, "changes": {labels.get(k, k): [shown(v[0]), shown(v[1])] if isinstance(v, list) and len(v) == 2
                               else [None, shown(v)] for k, v in (r["changes"] or {}).items()}} for r in rows]
 
 # --- capacities (rpeople) ------------------------------------------------------------------------------------------

@@ -218,8 +218,9 @@ def unit_context(request: HttpRequest, unit: Unit, *, purpose: str = "",
     names, phones = card.pop("secrets")
     return {
         "unit": unit, "card": card, "revealed": bool(purpose), "purpose": purpose,
-        "timeline": selectors.timeline_for_page(selectors.timeline(user, entity=Entity.UNIT, object_id=unit.pk, masker=masker, names=names,
-                                       phones=phones)),
+        "timeline": selectors.timeline_for_page(
+            selectors.timeline(user, entity=Entity.UNIT, object_id=unit.pk, masker=masker, names=names, phones=phones),
+            entity=Entity.UNIT),
         "can_reveal": masker.masked and user.role in policy.REVEAL_ROLES,
         "reveal": reveal if reveal is not None else RevealForm(),
         "can_edit": may_write(user, unit), "contact_form": ContactForm(),

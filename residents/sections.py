@@ -68,8 +68,8 @@ def household(request: HttpRequest, person: Person) -> Section:
         "name": person.name, "gender": person.get_gender_display() if person.gender else "",
         "birth_date": person.birth_date, "id_type": person.get_id_type_display(),
         "id_number": mask_id_number(person.id_number), "phone": person.phone, "phone_alt": person.phone_alt,
-        "residence": person.get_residence_display(), "tags": [t.name for t in person.tags.all()],
-    }
+        "residence": person.get_residence_display(),
+    }  # no tags: 独居老人, 低保, 重点关注 are the staff's working labels about a person, not shown to that person
     return Section("household", "我的家庭", "residents/_household.html",
                    {"me": me, "membership": membership, "household": membership.household if membership else None,
                     "members": members})

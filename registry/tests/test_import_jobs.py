@@ -37,3 +37,20 @@ def test_a_failed_job_resumes_after_its_last_batch(street, tmp_path, monkeypatch
     assert job.can_start
     job = import_jobs.import_job_run(job.pk, batch_size=2)
     assert job.status == RegistryImportJob.Status.DONE and job.created_count == 6 and Person.objects.count() == 6
+
+
+def test_a_write_only_workbook_counts_its_rows_for_the_preview(street, tmp_path):
+    """Workbooks written in write-only mode record no dimension: the job still knows how many rows it has."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("居民底册")
+    sheet.append(PERSON_HEADER)
+    for i in range(1, 38):
+        sheet.append([f"居民{i}", "男", "", "", "", f"愚园路128弄{i}号101室", "", "", "", ""])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with open(path, "rb") as handle:
+        job = import_jobs.import_job_create(actor=street.dispatcher, upload=File(handle, name="book.xlsx"),
+                                            kind="persons")
+    assert job.total_rows == 37

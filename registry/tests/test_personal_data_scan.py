@@ -80,3 +80,29 @@ def test_no_secret_reaches_a_masked_role(street, secrets, role):
     assert not leaks, leaks
     # And the role did read something: the lists are not simply empty for it.
     assert "欧**" in _text(reads["人员列表"]) or user.role == "grid"
+
+
+def test_notes_are_hidden_from_masked_readers_and_shown_after_a_reveal(street, resident):
+    from registry import selectors
+    from registry.policy import NOTES_HIDDEN, RegistryMasker
+
+    services.person_update(actor=street.dispatcher, person=resident, notes="腿脚不便,患糖尿病,女儿每周来一次")
+    card = selectors.person_card(street.cadre, resident, masker=RegistryMasker(street.cadre))
+    assert card["notes"] == NOTES_HIDDEN
+    rows = selectors.timeline(street.cadre, entity="person", object_id=resident.pk, masker=RegistryMasker(street.cadre))
+    assert "糖尿病" not in str(rows) and NOTES_HIDDEN in str(rows)
+    page = Client()
+    page.force_login(street.leader)
+    assert "糖尿病" not in page.get(f"/registry/persons/{resident.pk}/").content.decode()
+    assert "糖尿病" not in _text(page.get("/registry/persons/export.xlsx"))
+    revealed = selectors.person_card(street.cadre, resident, masker=RegistryMasker(street.cadre, revealed=True))
+    assert "糖尿病" in revealed["notes"]
+
+
+def test_a_units_history_names_its_name_not_a_persons(street):
+    unit = services.unit_create(actor=street.dispatcher, name="万福咖啡馆", address="愚园路130弄1号")
+    services.unit_update(actor=street.dispatcher, unit=unit, name="万福咖啡馆餐饮店")
+    page = Client()
+    page.force_login(street.dispatcher)
+    body = page.get(f"/registry/units/{unit.pk}/").content.decode()
+    assert "名称</span>:万福咖啡馆 → 万福咖啡馆餐饮店" in body and "姓名</span>" not in body

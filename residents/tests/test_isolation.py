@@ -48,6 +48,12 @@ def test_other_members_are_masked_and_the_own_id_keeps_its_ends(street, resident
     assert resident.id_number not in page and resident.id_number[-4:] in page
 
 
+def test_the_staffs_labels_about_a_person_are_not_shown_to_that_person(street, resident, signed_in):
+    rs.person_tags_set(actor=street.dispatcher, person=resident, tags=["重点关注", "低保/困难家庭"])
+    page = signed_in.get("/me/").content.decode()
+    assert "重点关注" not in page and "低保" not in page and "标签" not in page
+
+
 @pytest.mark.parametrize("path", ["/", "/cases/", "/privacy/citizen/", "/audit/", "/dashboard/", "/hotline/"])
 def test_a_resident_session_reaches_no_staff_page(signed_in, path):
     response = signed_in.get(path)
