@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from org.addresses import ROAD_NUMBER, normalise_address
+from org.addresses import ROAD_NUMBER, chinese_to_int, normalise_address
 from org.models import Estate, Grid, Neighbourhood
 from org.selectors import Gazetteer
 
@@ -17,7 +17,6 @@ from .snapshot import org_snapshot
 if TYPE_CHECKING:
     from cases.models import Case
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[弄号衖室栋幢])")
 # Spellings seen in hotline texts for the same thing.
 _VARIANTS = [("邨", "村"), ("村", "邨"), ("號", "号")]
@@ -44,25 +43,6 @@ class PlaceMatch:
 
 
 UNKNOWN = PlaceMatch(None, None, None, "", "")
-
-
-def chinese_to_int(text: str) -> int | None:
-    """一百二十八 → 128, 三十 → 30, 十二 → 12, 一二八 → 128 (digit by digit)."""
-    if not text:
-        return None
-    if all(ch in _CN_DIGITS for ch in text):
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in "十百千":
-            unit = {"十": 10, "百": 100, "千": 1000}[ch]
-            total += (current or 1) * unit
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def address_variants(address: str) -> list[str]:

@@ -45,3 +45,25 @@ def up_to_house(text: str) -> str | None:
 def before_first_number(address: str) -> str:
     """愚园路128弄3号 → 愚园路: what comes before the first number, the road (or a landmark)."""
     return _FIRST_NUMBER.split(address, maxsplit=1)[0]
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_to_int(text: str) -> int | None:
+    """一百二十八 → 128, 三十 → 30, 十二 → 12, 一二八 → 128 (digit by digit)."""
+    if not text:
+        return None
+    if all(ch in _CN_DIGITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current

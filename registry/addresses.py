@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from org.addresses import normalise_address
+from org.addresses import chinese_to_int, normalise_address
 
 _PREFIX = re.compile(r"^(?:中国)?(?:上海市?)?(?:[\u4e00-\u9fff]{1,4}区)?(?:[\u4e00-\u9fff]{1,6}街道)?")
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+(?=[弄号室支楼])")
 _ADDRESS = re.compile(
     r"(?P<road>[\u4e00-\u9fff]{1,12}?(?:大道|路|街|道|里|坊|巷|新村|村|苑|公寓|花园|小区))"
@@ -20,19 +19,6 @@ _ADDRESS = re.compile(
     r"(?:(?P<house>\d+)号(?:楼)?)?"
     r"(?:[-—–]?(?P<room>[0-9]{1,5}[A-Za-z]?)(?:室|房)?)?"
 )
-
-
-def _cn_to_int(text: str) -> int:
-    if all(ch in _CN for ch in text):
-        return int("".join(str(_CN[ch]) for ch in text))
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN:
-            current = _CN[ch]
-        else:
-            total += (current or 1) * {"十": 10, "百": 100}[ch]
-            current = 0
-    return total + current
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,7 @@ class ParsedAddress:
 
 def parse_address(address: str) -> ParsedAddress:
     text = normalise_address(address).replace("號", "号").replace("邨", "村")
-    text = _CN_NUMBER.sub(lambda m: str(_cn_to_int(m.group())), text)
+    text = _CN_NUMBER.sub(lambda m: str(chinese_to_int(m.group())), text)
     text = _PREFIX.sub("", text, count=1) or text
     match = _ADDRESS.search(text)
     if not match or not (match["lane"] or match["house"]):

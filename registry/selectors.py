@@ -313,15 +313,14 @@ def person_households(user: User, person: Person, *, masker: RegistryMasker) -> 
 
 
 def person_capacity_rows(person: Person) -> list[dict[str, Any]]:
-    """The person's capacities as the person page lists them, open ones first (ended ones kept as history)."""
-    from .capacities import capacity_label
-    from .models import Capacity
-
-    return [{"id": c.pk, "kind": capacity_label(c.kind), "unit": c.unit.name if c.unit_id else "",
+    """The person's capacities as the person page lists them: the open ones first, newest first, then the ended ones
+    in the order they ended (kept as history) — `person_capacities` with the ended ones, as rows."""
+    rows = sorted(person_capacities(person, include_ended=True),
+                  key=lambda c: (c.ended_at is not None, c.ended_at.timestamp() if c.ended_at else 0,
+                                 -c.started_at.timestamp()))
+    return [{"id": c.pk, "kind": c.label, "unit": c.unit.name if c.unit_id else "",
              "neighbourhood": str(c.neighbourhood) if c.neighbourhood_id else "", "started_at": c.started_at,
-             "ended_at": c.ended_at, "note": c.note}
-            for c in Capacity.objects.filter(person=person).select_related("unit", "neighbourhood")
-            .order_by("ended_at", "-started_at")]
+             "ended_at": c.ended_at, "note": c.note} for c in rows]
 
 
 def person_units(user: User, person: Person) -> list[dict[str, Any]]:
