@@ -190,34 +190,47 @@ def _form_context(title: str, back: str, **extra) -> dict[str, Any]:
     return {"title": title, "back": back, **extra}
 
 
+def create_flow(request: HttpRequest, *, form, title: str, back: str, save: Callable[[Any], Any],
+                success: Callable[[Any], HttpResponse]) -> HttpResponse:
+    """A 登记 form (person, household, unit): a valid POST goes to `save` (a service); a domain error is shown at its
+    field with its status, an invalid form is a 422, and a saved record goes to `success`."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = save(form)
+            except DomainError as exc:
+                attach_error(form, exc)
+                status = exc.status
+            else:
+                return success(result)
+        else:
+            status = 422
+    return render(request, "registry/form.html", {"title": title, "back": back, "form": form, "reveal": None,
+                                                  "submit": "登记"}, status=status)
+
+
 @role_required(policy.WRITE_ROLES, "您的角色不能登记人员。")
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("household"):
         initial["household"] = request.GET["household"]
-    form = PersonForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                household = household_by_address(request.user, form.cleaned_data["household"])
-                if household is None and request.user.role not in policy.STREET_WIDE_ROLES:
-                    raise ValidationFailed("请填写所在户:您只能在负责区域的户中登记人员", details={"field": "household"})
-                person = services.person_create(actor=request.user, **form.person_values(),
-                                                tags=form.cleaned_data["tags"], household=household,
-                                                relation=form.cleaned_data["relation"])
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已登记人员 {person.name}(P{person.pk})"
-                                 if policy.sees_clear(request.user) else f"已登记人员 P{person.pk}")
-                return redirect("registry:person", pk=person.pk)
-        else:
-            status = 422
-    return render(request, "registry/form.html", _form_context("登记人员", "registry:persons", form=form,
-                                                               reveal=None, submit="登记"), status=status)
+
+    def save(form):
+        household = household_by_address(request.user, form.cleaned_data["household"])
+        if household is None and request.user.role not in policy.STREET_WIDE_ROLES:
+            raise ValidationFailed("请填写所在户:您只能在负责区域的户中登记人员", details={"field": "household"})
+        return services.person_create(actor=request.user, **form.person_values(), tags=form.cleaned_data["tags"],
+                                      household=household, relation=form.cleaned_data["relation"])
+
+    def success(person):
+        messages.success(request, f"已登记人员 {person.name}(P{person.pk})"
+                         if policy.sees_clear(request.user) else f"已登记人员 P{person.pk}")
+        return redirect("registry:person", pk=person.pk)
+
+    return create_flow(request, form=PersonForm(request.POST or None, initial=initial), title="登记人员",
+                       back="registry:persons", save=save, success=success)
 
 
 @login_required

@@ -25,13 +25,12 @@ from .forms import (
     RevealForm,
     UnitFilterForm,
     UnitForm,
-    attach_error,
     cleaned,
     person_by_reference,
 )
 from .models import Entity, Household, Unit
 from .policy import RegistryMasker
-from .views import READ, READ_REFUSED, check_write, edit_flow, list_page, may_write, paginate
+from .views import READ, READ_REFUSED, check_write, create_flow, edit_flow, list_page, may_write, paginate
 
 # --- households ----------------------------------------------------------------------------------------------------
 
@@ -105,24 +104,15 @@ def household_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(policy.WRITE_ROLES, "您的角色不能登记户。")
 @require_http_methods(["GET", "POST"])
 def household_new(request: HttpRequest) -> HttpResponse:
-    form = HouseholdForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                household = services.household_create(actor=request.user, address=form.cleaned_data["address"],
-                                                       neighbourhood=form.cleaned_data["neighbourhood"],
-                                                       **form.household_values())
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已登记一户(H{household.pk})")
-                return redirect("registry:household", pk=household.pk)
-        else:
-            status = 422
-    return render(request, "registry/form.html", {"title": "登记户", "back": "registry:households", "form": form,
-                                                  "reveal": None, "submit": "登记"}, status=status)
+    def success(household):
+        messages.success(request, f"已登记一户(H{household.pk})")
+        return redirect("registry:household", pk=household.pk)
+
+    return create_flow(request, form=HouseholdForm(request.POST or None), title="登记户", back="registry:households",
+                       save=lambda form: services.household_create(
+                           actor=request.user, address=form.cleaned_data["address"],
+                           neighbourhood=form.cleaned_data["neighbourhood"], **form.household_values()),
+                       success=success)
 
 
 @login_required
@@ -255,23 +245,15 @@ def _unit_fields(request: HttpRequest, form: UnitForm) -> dict[str, Any]:
 @role_required(policy.WRITE_ROLES, "您的角色不能登记单位。")
 @require_http_methods(["GET", "POST"])
 def unit_new(request: HttpRequest) -> HttpResponse:
-    form = UnitForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                unit = services.unit_create(actor=request.user, neighbourhood=form.cleaned_data["neighbourhood"],
-                                            **_unit_fields(request, form))
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已登记单位 {unit.name}")
-                return redirect("registry:unit", pk=unit.pk)
-        else:
-            status = 422
-    return render(request, "registry/form.html", {"title": "登记单位", "back": "registry:units", "form": form,
-                                                  "reveal": None, "submit": "登记"}, status=status)
+    def success(unit):
+        messages.success(request, f"已登记单位 {unit.name}")
+        return redirect("registry:unit", pk=unit.pk)
+
+    return create_flow(request, form=UnitForm(request.POST or None), title="登记单位", back="registry:units",
+                       save=lambda form: services.unit_create(actor=request.user,
+                                                              neighbourhood=form.cleaned_data["neighbourhood"],
+                                                              **_unit_fields(request, form)),
+                       success=success)
 
 
 @login_required
