@@ -177,13 +177,19 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """查看完整信息: the page once unmasked, with the stated purpose (audited); refused without one."""
-    person = selectors.get_person(request.user, pk)
+    return reveal_flow(request, selectors.get_person(request.user, pk), template="registry/person.html",
+                       context=person_context)
+
+
+def reveal_flow(request: HttpRequest, obj, *, template: str, context: Callable[..., dict[str, Any]]) -> HttpResponse:
+    """查看完整信息 of a person, household or unit: the record's page once unmasked with the stated purpose (its
+    context function writes the audit entry); a role that can't reveal is refused, a missing purpose is a 422."""
     if request.user.role not in policy.REVEAL_ROLES:
         return forbidden_page(request, "您的角色无需(或不能)申请查看完整信息。")
     form = RevealForm(request.POST)
     if not form.is_valid():
-        return render(request, "registry/person.html", person_context(request, person, reveal=form), status=422)
-    return render(request, "registry/person.html", person_context(request, person, purpose=form.purpose_label()))
+        return render(request, template, context(request, obj, reveal=form), status=422)
+    return render(request, template, context(request, obj, purpose=form.purpose_label()))
 
 
 def _form_context(title: str, back: str, **extra) -> dict[str, Any]:

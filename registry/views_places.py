@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import case_title_for
 from core.errors import DomainError, ValidationFailed
-from core.pages import forbidden_page, login_required, role_required
+from core.pages import login_required, role_required
 
 from . import policy, selectors, services
 from .forms import (
@@ -30,7 +30,17 @@ from .forms import (
 )
 from .models import Entity, Household, Unit
 from .policy import RegistryMasker
-from .views import READ, READ_REFUSED, check_write, create_flow, edit_flow, list_page, may_write, paginate
+from .views import (
+    READ,
+    READ_REFUSED,
+    check_write,
+    create_flow,
+    edit_flow,
+    list_page,
+    may_write,
+    paginate,
+    reveal_flow,
+)
 
 # --- households ----------------------------------------------------------------------------------------------------
 
@@ -90,15 +100,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def household_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.get_household(request.user, pk)
-    if request.user.role not in policy.REVEAL_ROLES:
-        return forbidden_page(request, "您的角色无需(或不能)申请查看完整信息。")
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return render(request, "registry/household.html", household_context(request, household, reveal=form),
-                      status=422)
-    return render(request, "registry/household.html",
-                  household_context(request, household, purpose=form.purpose_label()))
+    return reveal_flow(request, selectors.get_household(request.user, pk), template="registry/household.html",
+                       context=household_context)
 
 
 @role_required(policy.WRITE_ROLES, "您的角色不能登记户。")
@@ -226,13 +229,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _unit(request, pk)
-    if request.user.role not in policy.REVEAL_ROLES:
-        return forbidden_page(request, "您的角色无需(或不能)申请查看完整信息。")
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return render(request, "registry/unit.html", unit_context(request, unit, reveal=form), status=422)
-    return render(request, "registry/unit.html", unit_context(request, unit, purpose=form.purpose_label()))
+    return reveal_flow(request, _unit(request, pk), template="registry/unit.html", context=unit_context)
 
 
 def _unit_fields(request: HttpRequest, form: UnitForm) -> dict[str, Any]:
