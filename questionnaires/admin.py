@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from .models import Questionnaire
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "is_active", "created_at"]
+    fields = ["title", "description", "is_active"]  # versions come only from uploaded XLSForms (load_xlsform)
