@@ -64,7 +64,9 @@ def sample_size(count: int) -> int:
 def echo_send(*, actor: User, project: Project, milestone: Milestone | None = None) -> EchoResult:
     """回音 for a completed milestone (or, without one, for the finished project): one Echo per household."""
     policy.check_role(actor, policy.PROJECT_ROLES, "发送民生回音")
+    project = Project.objects.get(pk=project.pk)  # its status as stored, not as the caller last saw it
     if milestone is not None:
+        milestone = Milestone.objects.get(pk=milestone.pk)
         if milestone.project_id != project.pk:
             raise ValidationFailed("该节点不属于本项目", details={"field": "milestone"})
         if milestone.done_on is None:
