@@ -4,9 +4,9 @@ from django.core.management import call_command
 from docx import Document
 
 from minqing.models import Visit
+from minsheng.models import Echo
 from minsheng.services import echo as echo_services
 from minsheng.services import projects as services
-from minsheng.models import Echo
 
 from .factories import household_with_head, need_of, project
 
