@@ -277,3 +277,52 @@ def page_access(url_name: str) -> Access | None:
         return PAGES[url_name]
     namespace = url_name.split(":", 1)[0] if ":" in url_name else None
     return NAMESPACES.get(namespace) if namespace else None
+
+
+# --- issue18 projects ---
+def _add_projects() -> None:
+    """十大民生 (minsheng/selectors/projects.py, minqing/policy.py): projects are the street's, read by every role that
+    reads the street (linked needs scoped and masked inside the page), steered by PROJECT_ROLES; the 回访 queue is the
+    callback desk's and the centre's; the public page needs no login. Questionnaire results follow 民情日志's reader
+    rule (questionnaires/results_policy.py): versions are not scoped, their submissions are."""
+    from minqing import policy as minqing_policy
+    from minsheng.services.echo import CALLBACK_ROLES
+
+    read, edit = _humans(minqing_policy.READ_ROLES), _humans(minqing_policy.PROJECT_ROLES)
+    callback = _humans(CALLBACK_ROLES)
+    project = {"pk": "project"}
+    PAGES["minsheng_projects:list"] = Access(roles=read)
+    PAGES["minsheng_projects:new"] = Access(roles=edit)
+    PAGES["minsheng_projects:detail"] = Access(roles=read, kwargs=project)
+    PAGES["minsheng_projects:edit"] = Access(roles=edit, kwargs=project)
+    PAGES["minsheng_projects:status"] = Access(roles=edit, method="POST", kwargs=project)
+    PAGES["minsheng_projects:milestone-add"] = Access(roles=edit, method="POST", kwargs=project)
+    PAGES["minsheng_projects:milestone-complete"] = Access(roles=edit, method="POST",
+                                                           kwargs={"pk": "project", "milestone_pk": "milestone"})
+    PAGES["minsheng_projects:echo"] = Access(roles=edit, method="POST", kwargs=project)
+    PAGES["minsheng_projects:links"] = Access(roles=edit, method="POST", kwargs=project)
+    PAGES["minsheng_projects:callbacks"] = Access(roles=callback)
+    PAGES["minsheng_projects:callback"] = Access(roles=callback, method="POST", kwargs={"pk": "echo"})
+    PAGES["minsheng_projects:report"] = Access(roles=edit)
+    PAGES["minsheng_projects:report-download"] = Access(roles=edit, kwargs={"kind": "docx"})
+    PAGES["minsheng_public:index"] = Access(public=True)
+    PAGES["minsheng_public:year"] = Access(public=True, kwargs={"year": "project_year"})
+    PAGES["questionnaire_results:index"] = Access(roles=read)
+    PAGES["questionnaire_results:version"] = Access(roles=read, kwargs={"pk": "form_version"})
+    PAGES["questionnaire_results:export"] = Access(roles=read, kwargs={"pk": "form_version"})
+    API["minsheng_project_list"] = Access(roles=read)
+    API["minsheng_project_detail"] = Access(roles=read, kwargs={"project_id": "project"})
+    API["minsheng_project_create"] = Access(roles=edit, method="POST")
+    API["minsheng_project_update"] = Access(roles=edit, method="PATCH", kwargs={"project_id": "project"})
+    API["minsheng_project_status"] = Access(roles=edit, method="POST", kwargs={"project_id": "project"})
+    API["minsheng_milestone_add"] = Access(roles=edit, method="POST", kwargs={"project_id": "project"})
+    API["minsheng_milestone_complete"] = Access(roles=edit, method="POST",
+                                                kwargs={"project_id": "project", "milestone_id": "milestone"})
+    API["minsheng_echo_send"] = Access(roles=edit, method="POST", kwargs={"project_id": "project"})
+    API["minsheng_callback_list"] = Access(roles=callback)
+    API["minsheng_callback_record"] = Access(roles=callback, method="POST", kwargs={"echo_id": "echo"})
+    API["questionnaire_result_summary"] = Access(roles=read, kwargs={"version_id": "form_version"})
+
+
+_add_projects()
+# --- end issue18 projects ---

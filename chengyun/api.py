@@ -122,6 +122,13 @@ def _register_routers() -> None:
     api.add_router("/kpi", kpi_router)
     api.add_router("/dispatch", dispatch_router)
     api.add_router("/registry", registry_router)
+    # --- issue18 projects ---
+    from minsheng.api.projects import router as minsheng_projects_router
+    from questionnaires.api_results import router as questionnaire_results_router
+
+    api.add_router("/minsheng", minsheng_projects_router)
+    api.add_router("/questionnaires", questionnaire_results_router)
+    # --- end issue18 projects ---
 
 
 _register_routers()

@@ -219,6 +219,11 @@ RESIDENT_PAGE_SECTIONS = [
     "residents.sections.capacities",
     "residents.sections.cases",
 ]
+# --- issue18 projects ---
+RESIDENT_PAGE_SECTIONS += ["minsheng.sections.echoes"]  # 民生回音 on the resident's page
+# Questionnaire results (exports, summaries) are read under 民情日志's scope and masking rule.
+QUESTIONNAIRE_READER_POLICY = "minqing.policy"
+# --- end issue18 projects ---
 # A resident's sign-in on /me/ ends after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
 RESIDENT_IDLE_SECONDS = int(os.environ.get("RESIDENT_IDLE_SECONDS", str(30 * 60)))
 # Who hears of case progress (cases/signals.py, README "One event contract"): each is called after commit with the

@@ -35,6 +35,11 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("registry/", include("registry.urls")),
+    # --- issue18 projects ---
+    path("minsheng/projects/", include("minsheng.urls_projects")),
+    path("minsheng/", include("minsheng.urls_public")),
+    path("questionnaires/results/", include("questionnaires.urls_results")),
+    # --- end issue18 projects ---
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -151,6 +151,9 @@ class World:
                                             pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
                                             requested_at=timezone.now())
         self.registry = registry_world(street)
+        # --- issue18 projects ---
+        self.projects = projects_world(street)
+        # --- end issue18 projects ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -162,6 +165,10 @@ class World:
             return api_token_create(user=user)[0].pk if in_scope and user else self.foreign_token.pk
         if symbol in ("person", "household", "unit"):
             return self.registry[symbol, in_scope].pk
+        # --- issue18 projects ---
+        if symbol in self.projects:
+            return self.projects[symbol]
+        # --- end issue18 projects ---
         if symbol == "own_notice":
             from notifications.models import Notification
 
@@ -196,6 +203,51 @@ def registry_world(street) -> dict[tuple[str, bool], Any]:
         made["unit", in_scope] = registry_services.unit_create(actor=street.dispatcher, name=f"便利店{address[:3]}",
                                                               address=unit_address, neighbourhood=nb)
     return made
+
+
+# --- issue18 projects ---
+def projects_world(street) -> dict[str, Any]:
+    """A 十大民生 project with an open and a done milestone, a sampled echo waiting for its call, a form version."""
+    from minsheng.models import Echo
+    from minsheng.services import projects as project_services
+    from questionnaires.models import FormVersion, Questionnaire
+
+    project = project_services.project_create(
+        actor=street.leader, year=2026, rank=1, title="加装电梯", owner_department=street.department,
+        milestones=[{"title": "方案", "due_on": date(2026, 3, 1)}, {"title": "施工", "due_on": date(2026, 9, 1)}])
+    done, open_one = project.milestones.order_by("order")
+    project_services.milestone_complete(actor=street.leader, milestone=done, done_on=date(2026, 3, 1))
+    household = registry_world_household(street)
+    echo = Echo.objects.create(project=project, milestone=done, household=household, text="probe",
+                               sent_at=timezone.now(), sent_by=street.leader, in_callback_sample=True)
+    questionnaire = Questionnaire.objects.create(slug="probe", title="问卷", created_at=timezone.now(),
+                                                 created_by=street.admin)
+    version = FormVersion.objects.create(questionnaire=questionnaire, number=1, title="问卷",
+                                         spec={"questions": [{"type": "integer", "name": "n", "label": "人数"}]},
+                                         source=b"", sha256="0", loaded_at=timezone.now(), loaded_by=street.admin)
+    return {"project": project.pk, "milestone": open_one.pk, "done_milestone": done.pk, "echo": echo.pk,
+            "form_version": version.pk, "project_year": 2026, "project_version": project.version,
+            "department": street.department.pk}
+
+
+def registry_world_household(street):
+    from registry import services as registry_services
+
+    return registry_services.household_create(actor=street.dispatcher, address="愚园路130弄1号101室")
+
+
+def projects_body(world: World, op_id: str) -> dict[str, Any] | None:
+    w = world.projects
+    return {
+        "minsheng_project_create": {"year": 2031, "rank": 1, "title": "新项目", "owner_department_id": w["department"]},
+        "minsheng_project_update": {"version": w["project_version"], "title": "加装电梯(修改)"},
+        "minsheng_project_status": {"progress": 50},
+        "minsheng_milestone_add": {"title": "验收", "due_on": "2026-12-01"},
+        "minsheng_milestone_complete": {"done_on": "2026-03-02"},
+        "minsheng_echo_send": {"milestone_id": w["done_milestone"]},
+        "minsheng_callback_record": {"satisfaction": "satisfied"},
+    }.get(op_id)
+# --- end issue18 projects ---
 
 
 # Valid bodies, so a refusal can only come from access control (input is validated before the role check).
@@ -238,6 +290,10 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
         return {"person_id": world.registry["person", True].pk, "decision": "rejected"}
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
+    # --- issue18 projects ---
+    if (body := projects_body(world, op_id)) is not None:
+        return body
+    # --- end issue18 projects ---
     bodies = action_bodies(world)
     action = op_id.removeprefix("case_")
     return bodies[action]() if action in bodies else {"note": "已到现场", "reason": "理由说明"}
