@@ -122,6 +122,11 @@ def _register_routers() -> None:
     api.add_router("/kpi", kpi_router)
     api.add_router("/dispatch", dispatch_router)
     api.add_router("/registry", registry_router)
+    # --- issue18 themes ---
+    from minsheng.api.themes import router as themes_router
+
+    api.add_router("/minsheng", themes_router)
+    # --- end issue18 themes ---
 
 
 _register_routers()

@@ -35,6 +35,9 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("registry/", include("registry.urls")),
+    # --- issue18 themes ---
+    path("minsheng/themes/", include("minsheng.urls_themes")),
+    # --- end issue18 themes ---
     path("healthz", healthz, name="healthz"),
 ]
 
