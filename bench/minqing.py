@@ -96,9 +96,9 @@ def main() -> None:
 
 
 def rank(records, result) -> list[dict]:
-    from minsheng.scoring import theme_score
-
     import numpy as np
+
+    from minsheng.scoring import theme_score
 
     out = []
     labels = result.labels
