@@ -326,3 +326,25 @@ def _add_projects() -> None:
 
 _add_projects()
 # --- end issue18 projects ---
+# --- issue18 themes ---
+def _add_themes() -> None:
+    """民生主题 (minsheng/selectors/themes.py): street-wide, read and edited by minqing.policy.THEME_ROLES (领导, 管理员,
+    派单员); every other role, the 居委干部 included, gets 403 — a theme's counts are the street's, not a 居民区's."""
+    from minqing.policy import THEME_ROLES
+
+    roles = _humans(THEME_ROLES)
+    theme, run = {"pk": "theme"}, {"pk": "theme_run"}
+    PAGES["minsheng_themes:list"] = Access(roles=roles)
+    PAGES["minsheng_themes:detail"] = Access(roles=roles, kwargs=theme)
+    PAGES["minsheng_themes:act"] = Access(roles=roles, method="POST", kwargs=theme)
+    PAGES["minsheng_themes:runs"] = Access(roles=roles)
+    PAGES["minsheng_themes:run"] = Access(roles=roles, kwargs=run)
+    API["themes_list"] = Access(roles=roles)
+    API["theme_detail"] = Access(roles=roles, kwargs={"theme_id": "theme"})
+    API["theme_edit"] = Access(roles=roles, method="POST", kwargs={"theme_id": "theme"})
+    API["theme_run_create"] = Access(roles=roles, method="POST")
+    API["theme_run_status"] = Access(roles=roles, kwargs={"run_id": "theme_run"})
+
+
+_add_themes()
+# --- end issue18 themes ---

@@ -129,6 +129,11 @@ def _register_routers() -> None:
     api.add_router("/minsheng", minsheng_projects_router)
     api.add_router("/questionnaires", questionnaire_results_router)
     # --- end issue18 projects ---
+    # --- issue18 themes ---
+    from minsheng.api.themes import router as themes_router
+
+    api.add_router("/minsheng", themes_router)
+    # --- end issue18 themes ---
 
 
 _register_routers()

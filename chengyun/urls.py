@@ -40,6 +40,9 @@ urlpatterns = [
     path("minsheng/", include("minsheng.urls_public")),
     path("questionnaires/results/", include("questionnaires.urls_results")),
     # --- end issue18 projects ---
+    # --- issue18 themes ---
+    path("minsheng/themes/", include("minsheng.urls_themes")),
+    # --- end issue18 themes ---
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -154,6 +154,16 @@ class World:
         # --- issue18 projects ---
         self.projects = projects_world(street)
         # --- end issue18 projects ---
+        # --- issue18 themes ---
+        from minsheng.tests import factories as theme_factories
+
+        self.theme = theme_factories.theme_with_needs(street, "加装电梯", ["老楼想加装电梯", "加装电梯进展"])
+        from minsheng.models import ThemeRun
+
+        self.theme_run = ThemeRun.objects.create(period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
+                                                 status=ThemeRun.Status.DONE, started_at=timezone.now(),
+                                                 started_by=street.leader)
+        # --- end issue18 themes ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -184,6 +194,8 @@ class World:
             "registry_import_job": self.registry_import_job.pk,
             "link_candidate": self.link_candidate.pk,
             "report": self.report.pk,
+            "theme": self.theme.pk,  # --- issue18 themes ---
+            "theme_run": self.theme_run.pk,  # --- issue18 themes ---
         }.get(symbol, symbol)
 
 
@@ -288,6 +300,12 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
         return {"purpose": "visit"}
     if op_id == "registry_case_link_decide":
         return {"person_id": world.registry["person", True].pk, "decision": "rejected"}
+    # --- issue18 themes ---
+    if op_id == "theme_edit":
+        return {"action": "pin"}
+    if op_id == "theme_run_create":
+        return {"period_start": "2026-01-01", "period_end": "2026-01-31"}
+    # --- end issue18 themes ---
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     # --- issue18 projects ---
