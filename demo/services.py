@@ -97,7 +97,25 @@ def demo_load(*, seed: int = 2026, cases: int = 5000, stdout: TextIO | None = No
 
     registry = demo_registry_load(seed=seed, households=registry_households, now=now, stdout=stdout)
     registry["sources"] = _import_registry_sources(seed=seed, stdout=stdout)
-    return {"skipped": False, "cases": Case.objects.count(), **sweep, "registry": registry}
+    minqing = _load_minqing(seed=seed, now=now, stdout=stdout)
+    return {"skipped": False, "cases": Case.objects.count(), **sweep, "registry": registry, "minqing": minqing}
+
+
+def _load_minqing(*, seed: int, now: datetime, stdout: TextIO | None) -> dict:
+    """人民情感日志 on the registry and the cases: visits with questionnaires, needs (some turned into cases) and the data
+    lake, then the themes found in them and the 十大民生 projects picked from them — in that order, each step reading
+    what the one before made."""
+    from .minqing_projects import load_projects
+    from .minqing_themes import load_themes
+
+    made: dict = {}
+    with clock.frozen_at(now):
+        # --- issue18 demo steps ---
+        made["themes"] = load_themes()
+        _say(stdout, f"民生主题已聚类:{made['themes'].get('themes', 0)} 个主题")
+        made["projects"] = load_projects(seed=seed, today=timezone.localtime(now).date())
+        _say(stdout, f"十大民生项目:{made['projects'].get('projects', 0)} 个")
+    return made
 
 
 def _say(stdout: TextIO | None, text: str) -> None:
