@@ -122,6 +122,11 @@ def _register_routers() -> None:
     api.add_router("/kpi", kpi_router)
     api.add_router("/dispatch", dispatch_router)
     api.add_router("/registry", registry_router)
+    # --- issue18 qform ---
+    from questionnaires.api import router as questionnaires_router
+
+    api.add_router("/questionnaires", questionnaires_router)
+    # --- end issue18 qform ---
 
 
 _register_routers()

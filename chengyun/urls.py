@@ -35,6 +35,9 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("registry/", include("registry.urls")),
+    # --- issue18 qform ---
+    path("questionnaires/", include("questionnaires.urls")),
+    # --- end issue18 qform ---
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -151,6 +151,13 @@ class World:
                                             pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
                                             requested_at=timezone.now())
         self.registry = registry_world(street)
+        # --- issue18 qform ---
+        from questionnaires.services import questionnaire_load
+        from questionnaires.tests.xlsforms import xlsform_bytes
+
+        self.form_version = questionnaire_load(actor=street.admin, filename="probe.xlsx", content=xlsform_bytes(
+            [["integer", "size", "家庭人口"]], form_id="probe"))[0]
+        # --- end issue18 qform ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -177,6 +184,8 @@ class World:
             "registry_import_job": self.registry_import_job.pk,
             "link_candidate": self.link_candidate.pk,
             "report": self.report.pk,
+            "questionnaire": "probe",  # --- issue18 qform ---
+            "form_version": self.form_version.pk,  # --- issue18 qform ---
         }.get(symbol, symbol)
 
 
@@ -236,6 +245,8 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
         return {"purpose": "visit"}
     if op_id == "registry_case_link_decide":
         return {"person_id": world.registry["person", True].pk, "decision": "rejected"}
+    if op_id == "questionnaire_submit":  # --- issue18 qform ---
+        return {"version_id": world.form_version.pk, "instance_id": "uuid:probe-0001", "data": {"size": 3}}
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     bodies = action_bodies(world)
