@@ -773,6 +773,7 @@
     if ("serviceWorker" in navigator && config.sw) navigator.serviceWorker.register(config.sw, { scope: "/questionnaires/" }).catch(function () {});
     render();
     flush();
+    root.XLSForm.page = { state: function () { var s = refresh(); return { errors: s.errors, answers: answers }; } };
   }
   if (typeof document !== "undefined") {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot); else boot();
