@@ -272,6 +272,30 @@ def _add_registry() -> None:
 _add_registry()
 
 
+# --- issue18 qform ---
+def _add_questionnaires() -> None:
+    """问卷 (questionnaires/): readers of the registry see the list and the specs; the roles that visit (and the
+    centre, for paper forms) fill and submit; only the admin uploads an XLSForm. A household's answers follow the
+    registry's scope (404 outside it). The service worker is a static script, public."""
+    from questionnaires.services import FORM_ADMIN_ROLES
+    from questionnaires.submit import SUBMIT_ROLES
+
+    read, submit = _humans(registry_policy.READ_ROLES), _humans(SUBMIT_ROLES)
+    PAGES["questionnaires:list"] = Access(roles=read)
+    PAGES["questionnaires:upload"] = Access(roles=_humans(FORM_ADMIN_ROLES))
+    PAGES["questionnaires:sw"] = Access(public=True)
+    PAGES["questionnaires:fill"] = Access(roles=submit, kwargs={"slug": "questionnaire"})
+    PAGES["questionnaires:submit"] = Access(roles=submit, method="POST", kwargs={"slug": "questionnaire"})
+    API["questionnaire_list"] = Access(roles=read)
+    API["questionnaire_version"] = Access(roles=read, kwargs={"version_id": "form_version"})
+    API["questionnaire_submit"] = Access(roles=submit, method="POST")
+    API["household_submissions"] = Access(roles=read, scope="registry", kwargs={"household_id": "household"})
+
+
+_add_questionnaires()
+# --- end issue18 qform ---
+
+
 def page_access(url_name: str) -> Access | None:
     if url_name in PAGES:
         return PAGES[url_name]

@@ -134,6 +134,11 @@ def _register_routers() -> None:
 
     api.add_router("/minsheng", themes_router)
     # --- end issue18 themes ---
+    # --- issue18 qform ---
+    from questionnaires.api import router as questionnaires_router
+
+    api.add_router("/questionnaires", questionnaires_router)
+    # --- end issue18 qform ---
 
 
 _register_routers()

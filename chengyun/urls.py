@@ -43,6 +43,9 @@ urlpatterns = [
     # --- issue18 themes ---
     path("minsheng/themes/", include("minsheng.urls_themes")),
     # --- end issue18 themes ---
+    # --- issue18 qform ---
+    path("questionnaires/", include("questionnaires.urls")),
+    # --- end issue18 qform ---
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -98,6 +98,7 @@ class Submission(models.Model):
     started_at = models.DateTimeField("开始填写", null=True, blank=True)  # as the phone says
     completed_at = models.DateTimeField("填写完成", null=True, blank=True)  # as the phone says
     received_at = models.DateTimeField("收到时间", db_index=True)
+    paper_note = models.CharField("纸质录入说明", max_length=200, blank=True, default="")  # 走访人 of a paper form
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name="填写人")
 

@@ -6,10 +6,14 @@ The spec, one dict per question, in form order:
               group|repeat|start|end|today|deviceid|username",
      "name", "label", "hint", "required": bool, "required_message", "relevant", "constraint",
      "constraint_message", "calculation", "choice_filter", "default", "readonly": bool, "appearance",
+     "required_expr": the required column when it is an expression rather than yes/no,
      "list_name", "choices": [{"name", "label", <other columns of the choices sheet>}],   (selects)
      "children": [...],  (groups and repeats)
      "row": the survey sheet's row}
-Expressions stay as written in the XLSForm (`${name}`, `.`), not as XPath paths. Labels are the form's default
+Expressions stay as written in the XLSForm (`${name}`, `.`), not as XPath paths; every relevant, constraint,
+calculation, choice_filter and required expression is parsed at load time by questionnaires/expressions.py (the
+language both evaluators speak) and a form with one that does not parse, names an unknown function or a question
+that does not exist is refused with its sheet and row. Labels are the form's default
 language (`label::Chinese (zh)` or whichever language column the settings sheet names), falling back to any label.
 
 A form this product cannot take is refused with a ValidationFailed naming the sheet, the row and the reason, in
@@ -28,6 +32,9 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
 from core.errors import ValidationFailed
+
+from .expressions import ExpressionError
+from .expressions import check as check_expression
 
 INPUT_TYPES = {
     "text": "text", "integer": "integer", "decimal": "decimal", "date": "date", "time": "time",
@@ -129,6 +136,40 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in {"yes", "true", "true()", "1", "y"}
 
 
+def _required_expr(value: Any) -> str:
+    text = str(value or "").strip()
+    if _truthy(text) or text.lower() in {"", "no", "false", "false()", "0", "n"}:
+        return ""
+    return text
+
+
+EXPRESSION_COLUMNS = (("relevant", "relevant"), ("constraint", "constraint"), ("calculation", "calculation"),
+                      ("choice_filter", "choice_filter"), ("required_expr", "required"))
+
+
+def _check_expressions(nodes: list[dict[str, Any]], names: set[str]) -> None:
+    """Every expression parsed now, so a form is refused at upload rather than failing on a phone."""
+    for node in nodes:
+        for key, column in EXPRESSION_COLUMNS:
+            text = node.get(key) or ""
+            if not text:
+                continue
+            try:
+                check_expression(text, names=names, columns_allowed=key == "choice_filter")
+            except ExpressionError as exc:
+                raise _refuse(f"题目“{node['name']}”的 {column} 表达式“{text}”无法使用:{exc}", sheet="survey",
+                              row=node.get("row")) from exc
+        _check_expressions(node.get("children") or [], names)
+
+
+def _names(nodes: list[dict[str, Any]]) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        found.add(node["name"])
+        found |= _names(node.get("children") or [])
+    return found
+
+
 def _node(element: dict[str, Any], language: str, rows: dict[str, int]) -> dict[str, Any] | None:
     kind = element.get("type", "")
     name = element.get("name", "")
@@ -141,6 +182,7 @@ def _node(element: dict[str, Any], language: str, rows: dict[str, int]) -> dict[
         "label": _pick_label(element.get("label"), language),
         "hint": _pick_label(element.get("hint"), language),
         "required": _truthy(bind.get("required", "")),
+        "required_expr": _required_expr(bind.get("required", "")),
         "required_message": _pick_label(bind.get("jr:requiredMsg"), language),
         "relevant": bind.get("relevant", "") or "",
         "constraint": bind.get("constraint", "") or "",
@@ -202,6 +244,7 @@ def read_xlsform(content: bytes, *, filename: str = "form.xlsx", title: str = ""
     tree = result._pyxform
     language = tree.get("default_language", "") or ""
     questions = [n for n in (_node(c, language, rows) for c in tree.get("children", [])) if n is not None]
+    _check_expressions(questions, _names(questions))
     spec = {
         "form_id": tree.get("id_string", ""),
         "title": title or _pick_label(tree.get("title"), language) or tree.get("id_string", ""),

@@ -164,6 +164,13 @@ class World:
                                                  status=ThemeRun.Status.DONE, started_at=timezone.now(),
                                                  started_by=street.leader)
         # --- end issue18 themes ---
+        # --- issue18 qform ---
+        from questionnaires.services import questionnaire_load
+        from questionnaires.tests.xlsforms import xlsform_bytes
+
+        self.form_version = questionnaire_load(actor=street.admin, filename="probe.xlsx", content=xlsform_bytes(
+            [["integer", "size", "家庭人口"]], form_id="probe"))[0]
+        # --- end issue18 qform ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -196,6 +203,8 @@ class World:
             "report": self.report.pk,
             "theme": self.theme.pk,  # --- issue18 themes ---
             "theme_run": self.theme_run.pk,  # --- issue18 themes ---
+            "questionnaire": "probe",  # --- issue18 qform ---
+            "form_version": self.form_version.pk,  # --- issue18 qform ---
         }.get(symbol, symbol)
 
 
@@ -232,7 +241,7 @@ def projects_world(street) -> dict[str, Any]:
     household = registry_world_household(street)
     echo = Echo.objects.create(project=project, milestone=done, household=household, text="probe",
                                sent_at=timezone.now(), sent_by=street.leader, in_callback_sample=True)
-    questionnaire = Questionnaire.objects.create(slug="probe", title="问卷", created_at=timezone.now(),
+    questionnaire = Questionnaire.objects.create(slug="results_probe", title="问卷", created_at=timezone.now(),
                                                  created_by=street.admin)
     version = FormVersion.objects.create(questionnaire=questionnaire, number=1, title="问卷",
                                          spec={"questions": [{"type": "integer", "name": "n", "label": "人数"}]},
@@ -306,6 +315,8 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
     if op_id == "theme_run_create":
         return {"period_start": "2026-01-01", "period_end": "2026-01-31"}
     # --- end issue18 themes ---
+    if op_id == "questionnaire_submit":  # --- issue18 qform ---
+        return {"version_id": world.form_version.pk, "instance_id": "uuid:probe-0001", "data": {"size": 3}}
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     # --- issue18 projects ---
