@@ -122,6 +122,11 @@ def _register_routers() -> None:
     api.add_router("/kpi", kpi_router)
     api.add_router("/dispatch", dispatch_router)
     api.add_router("/registry", registry_router)
+    # --- issue18 needs ---
+    from minqing.api.needs import router as minqing_needs_router
+
+    api.add_router("/minqing", minqing_needs_router)
+    # --- end issue18 needs ---
 
 
 _register_routers()

@@ -37,6 +37,9 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("healthz", healthz, name="healthz"),
 ]
+# --- issue18 needs ---
+urlpatterns += [path("minqing/needs/", include("minqing.urls_needs"))]
+# --- end issue18 needs ---
 
 handler403 = "core.pages.forbidden"
 handler404 = "core.pages.not_found"

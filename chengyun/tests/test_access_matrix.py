@@ -151,6 +151,9 @@ class World:
                                             pdf_path="reports/2026-10.pdf", requested_by=street.dispatcher,
                                             requested_at=timezone.now())
         self.registry = registry_world(street)
+        # --- issue18 needs ---
+        self.needs = needs_world(street, self.registry)
+        # --- end issue18 needs ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -162,6 +165,10 @@ class World:
             return api_token_create(user=user)[0].pk if in_scope and user else self.foreign_token.pk
         if symbol in ("person", "household", "unit"):
             return self.registry[symbol, in_scope].pk
+        # --- issue18 needs ---
+        if symbol in ("need", "lake_import"):
+            return self.needs[symbol, in_scope].pk
+        # --- end issue18 needs ---
         if symbol == "own_notice":
             from notifications.models import Notification
 
@@ -196,6 +203,26 @@ def registry_world(street) -> dict[tuple[str, bool], Any]:
         made["unit", in_scope] = registry_services.unit_create(actor=street.dispatcher, name=f"便利店{address[:3]}",
                                                               address=unit_address, neighbourhood=nb)
     return made
+
+
+# --- issue18 needs ---
+def needs_world(street, registry: dict[tuple[str, bool], Any]) -> dict[tuple[str, bool], Any]:
+    """A need of the in-scope household (the street's 居民区 and 网格) and one of the other 居民区's; a lake import
+    (the lake is street-wide: the same one either way)."""
+    from minqing.models import LakeImport, LakeSource, NeedCategory
+    from minqing.services.needs import need_create
+
+    category = NeedCategory.objects.get_or_create(name="加装电梯")[0]
+    made: dict[tuple[str, bool], Any] = {}
+    for in_scope in (True, False):
+        made["need", in_scope] = need_create(actor=street.dispatcher, category=category, text="希望加装电梯",
+                                             source="visit", household=registry["household", in_scope])
+    source = LakeSource.objects.get_or_create(name="房管报修")[0]
+    lake_import = LakeImport.objects.create(source=source, filename="none.csv", status=LakeImport.Status.DONE,
+                                            created_at=timezone.now(), created_by=street.dispatcher)
+    made["lake_import", True] = made["lake_import", False] = lake_import
+    return made
+# --- end issue18 needs ---
 
 
 # Valid bodies, so a refusal can only come from access control (input is validated before the role check).
@@ -236,6 +263,15 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
         return {"purpose": "visit"}
     if op_id == "registry_case_link_decide":
         return {"person_id": world.registry["person", True].pk, "decision": "rejected"}
+    # --- issue18 needs ---
+    if op_id == "need_create":
+        from minqing.models import NeedCategory
+
+        return {"category_id": NeedCategory.objects.get(name="加装电梯").pk, "text": "楼道灯不亮",
+                "household_id": world.registry["household", True].pk}
+    if op_id == "need_open_case":
+        return {"title": "加装电梯"}
+    # --- end issue18 needs ---
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     bodies = action_bodies(world)
