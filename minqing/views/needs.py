@@ -88,6 +88,10 @@ def need_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(workbook, "minqing-needs.xlsx")
 
 
+def _leaf_categories():
+    return Category.objects.filter(parent__isnull=False).select_related("parent").order_by("parent__name", "name")[:300]
+
+
 def detail_context(request: HttpRequest, need, *, error: str = "") -> dict:
     user = request.user
     masker = policy.masker_for(user)
@@ -103,7 +107,7 @@ def detail_context(request: HttpRequest, need, *, error: str = "") -> dict:
         "open_refused": "" if user.role in services.case_roles() else "您的角色不能受理工单,如需转工单请联系受理员或派单员",
         "suggestion": suggestion, "citizen": masker.name(citizen.name) if citizen else "",
         "default_category": services.need_case_category(need) if may_open else None,
-        "case_categories": Category.objects.filter(parent__isnull=False).select_related("parent").order_by("parent__name", "name")[:300] if may_open else [],
+        "case_categories": _leaf_categories() if may_open else [],
         "error": error,
     }
 
