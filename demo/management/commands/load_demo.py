@@ -24,6 +24,13 @@ class Command(BaseCommand):
             version = classifier_train()  # smart dispatch suggests from the first day
             self.stdout.write(f"智能派单分类模型已训练:{version.n_samples} 件已结案工单,"
                               f"留出集 macro-F1 {version.metrics.get('macro_f1', '—')}")
+            # --- issue18 needs ---
+            from demo.minqing_needs import load_needs
+
+            counts = load_needs(seed=seed)  # after the registry (and visits, if loaded) demo
+            self.stdout.write(f"民情需求:{counts['needs']} 条,转工单 {counts['cases']} 件,"
+                              f"数据湖 {counts['lake_records']} 条")
+            # --- end issue18 needs ---
         self.stdout.write(f"\n演示账号(密码均为 {DEMO_PASSWORD}):")
         for username, display, role, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<12} {role.label:<6} {display}")
