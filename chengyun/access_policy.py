@@ -294,6 +294,40 @@ def _add_questionnaires() -> None:
 
 _add_questionnaires()
 # --- end issue18 qform ---
+# --- issue18 needs ---
+def _add_needs() -> None:
+    """民情需求 and the data lake (minqing/policy.py): needs are read by the registry's readers in their area (居委干部
+    its 居民区, 网格员 its 网格, the street-wide roles all), written by NEED_ROLES; 转工单 by the writers who may also
+    受理 (the service refuses the others); the data lake is the centre's (LAKE_ROLES)."""
+    from minqing import policy as minqing
+
+    SCOPE_EXEMPT["need"] = _humans(minqing.STREET_WIDE_ROLES)
+    SCOPE_BLIND["need"] = HUMAN_ROLES - _humans(minqing.READ_ROLES)
+    read, write, lake = _humans(minqing.READ_ROLES), _humans(minqing.NEED_ROLES), _humans(minqing.LAKE_ROLES)
+    opener = write & _humans(TRANSITIONS["register"].roles)
+    need = {"pk": "need"}
+    PAGES["minqing_needs:list"] = Access(roles=read)
+    PAGES["minqing_needs:export"] = Access(roles=read)
+    PAGES["minqing_needs:new"] = Access(roles=write)
+    PAGES["minqing_needs:household-pick"] = Access(roles=read)
+    PAGES["minqing_needs:detail"] = Access(roles=read, scope="need", kwargs=need)
+    PAGES["minqing_needs:resolve"] = Access(roles=write, scope="need", method="POST", kwargs=need)
+    PAGES["minqing_needs:close"] = Access(roles=write, scope="need", method="POST", kwargs=need)
+    PAGES["minqing_needs:open-case"] = Access(roles=opener, scope="need", method="POST", kwargs=need)
+    PAGES["minqing_needs:lake"] = Access(roles=lake)
+    PAGES["minqing_needs:lake-records"] = Access(roles=lake)
+    PAGES["minqing_needs:lake-import"] = Access(roles=lake, kwargs={"pk": "lake_import"})
+    PAGES["minqing_needs:lake-rejections"] = Access(roles=lake, kwargs={"pk": "lake_import"})
+    PAGES["minqing_needs:lake-restart"] = Access(roles=lake, method="POST", kwargs={"pk": "lake_import"})
+    API["needs_list"] = Access(roles=read)
+    API["need_detail"] = Access(roles=read, scope="need", kwargs={"need_id": "need"})
+    API["need_create"] = Access(roles=write, method="POST")
+    API["need_open_case"] = Access(roles=opener, scope="need", method="POST", kwargs={"need_id": "need"})
+    API["lake_records"] = Access(roles=lake)
+
+
+_add_needs()
+# --- end issue18 needs ---
 
 
 def page_access(url_name: str) -> Access | None:

@@ -139,6 +139,11 @@ def _register_routers() -> None:
 
     api.add_router("/questionnaires", questionnaires_router)
     # --- end issue18 qform ---
+    # --- issue18 needs ---
+    from minqing.api.needs import router as minqing_needs_router
+
+    api.add_router("/minqing", minqing_needs_router)
+    # --- end issue18 needs ---
 
 
 _register_routers()

@@ -233,6 +233,12 @@ CASE_EVENT_LISTENERS = [
     "kpi.listeners.on_case_events",  # drop the kept monthly aggregates of the cases' months
     "notifications.listeners.on_case_events",  # who is told (新派单, 督办, 超时, requests)
 ]
+# --- issue18 needs ---
+CASE_EVENT_LISTENERS += ["minqing.listeners.on_case_events"]  # a need's case 办结/回访/结案/重办 back to the need
+# Panels a higher app adds to the registry's household and person pages (registry/panels_hook.py).
+REGISTRY_HOUSEHOLD_PANELS = ["minqing.panels"]
+REGISTRY_PERSON_PANELS = ["minqing.panels"]
+# --- end issue18 needs ---
 # Smart dispatch (app dispatch): auto-dispatch is off unless a confidence level is set (e.g. 0.95).
 DISPATCH_AUTO_CONFIDENCE = float(os.environ["DISPATCH_AUTO_CONFIDENCE"]) if os.environ.get("DISPATCH_AUTO_CONFIDENCE") else None
 DISPATCH_DUPLICATE_DAYS = int(os.environ.get("DISPATCH_DUPLICATE_DAYS", "30"))

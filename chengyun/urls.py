@@ -48,6 +48,9 @@ urlpatterns = [
     # --- end issue18 qform ---
     path("healthz", healthz, name="healthz"),
 ]
+# --- issue18 needs ---
+urlpatterns += [path("minqing/needs/", include("minqing.urls_needs"))]
+# --- end issue18 needs ---
 
 handler403 = "core.pages.forbidden"
 handler404 = "core.pages.not_found"

@@ -105,12 +105,16 @@ def _load_minqing(*, seed: int, now: datetime, stdout: TextIO | None) -> dict:
     """人民情感日志 on the registry and the cases: visits with questionnaires, needs (some turned into cases) and the data
     lake, then the themes found in them and the 十大民生 projects picked from them — in that order, each step reading
     what the one before made."""
+    from .minqing_needs import load_needs
     from .minqing_projects import load_projects
     from .minqing_themes import load_themes
 
     made: dict = {}
     with clock.frozen_at(now):
         # --- issue18 demo steps ---
+        made["needs"] = load_needs(seed=seed, now=now)
+        _say(stdout, f"民情需求:{made['needs']['needs']} 条,转工单 {made['needs']['cases']} 件,"
+                     f"数据湖 {made['needs']['lake_records']} 条")
         made["themes"] = load_themes()
         _say(stdout, f"民生主题已聚类:{made['themes'].get('themes', 0)} 个主题")
         made["projects"] = load_projects(seed=seed, today=timezone.localtime(now).date())

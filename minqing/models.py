@@ -303,3 +303,19 @@ class LakeRecord(models.Model):
         ordering = ["-occurred_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
                                                name="lakerecord_unique_external_id")]
+
+
+# --- issue18 needs ---
+class LakeRejection(models.Model):
+    """A row of a lake upload that was not taken, with the reason: downloadable, corrected and uploaded again."""
+
+    lake_import = models.ForeignKey(LakeImport, on_delete=models.CASCADE, related_name="rejections",
+                                    verbose_name="导入批次")
+    row_number = models.PositiveIntegerField("行号")
+    reason = models.CharField("原因", max_length=300)
+    data = models.JSONField("原始数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据湖未导入行"
+        ordering = ["lake_import_id", "row_number"]
+# --- end issue18 needs ---

@@ -35,6 +35,7 @@ from .forms import (
     unit_by_reference,
 )
 from .models import Entity, Person
+from .page_panels import person_panels
 from .policy import RegistryMasker
 
 PAGE_SIZE = 30
@@ -163,6 +164,7 @@ def person_context(request: HttpRequest, person: Person, *, purpose: str = "",
         "can_reveal": masker.masked and user.role in policy.REVEAL_ROLES and person.anonymised_at is None,
         "reveal": reveal if reveal is not None else RevealForm(),
         "can_edit": may_write(user, person), "move_form": MoveForm(), "capacity_form": CapacityForm(),
+        "panels": person_panels(request, person),  # REGISTRY_PERSON_PANELS (民情 …)
     }
 
 

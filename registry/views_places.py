@@ -29,6 +29,7 @@ from .forms import (
     person_by_reference,
 )
 from .models import Entity, Household, Unit
+from .page_panels import household_panels
 from .policy import RegistryMasker
 from .views import (
     READ,
@@ -87,6 +88,7 @@ def household_context(request: HttpRequest, household: Household, *, purpose: st
         "can_reveal": masker.masked and user.role in policy.REVEAL_ROLES,
         "reveal": reveal if reveal is not None else RevealForm(),
         "can_edit": may_write(user, household), "member_form": MemberAddForm(),
+        "panels": household_panels(request, household),  # REGISTRY_HOUSEHOLD_PANELS (民情 …)
     }
 
 

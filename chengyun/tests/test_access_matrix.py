@@ -171,6 +171,9 @@ class World:
         self.form_version = questionnaire_load(actor=street.admin, filename="probe.xlsx", content=xlsform_bytes(
             [["integer", "size", "家庭人口"]], form_id="probe"))[0]
         # --- end issue18 qform ---
+        # --- issue18 needs ---
+        self.needs = needs_world(street, self.registry)
+        # --- end issue18 needs ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -186,6 +189,10 @@ class World:
         if symbol in self.projects:
             return self.projects[symbol]
         # --- end issue18 projects ---
+        # --- issue18 needs ---
+        if symbol in ("need", "lake_import"):
+            return self.needs[symbol, in_scope].pk
+        # --- end issue18 needs ---
         if symbol == "own_notice":
             from notifications.models import Notification
 
@@ -269,6 +276,24 @@ def projects_body(world: World, op_id: str) -> dict[str, Any] | None:
         "minsheng_callback_record": {"satisfaction": "satisfied"},
     }.get(op_id)
 # --- end issue18 projects ---
+# --- issue18 needs ---
+def needs_world(street, registry: dict[tuple[str, bool], Any]) -> dict[tuple[str, bool], Any]:
+    """A need of the in-scope household (the street's 居民区 and 网格) and one of the other 居民区's; a lake import
+    (the lake is street-wide: the same one either way)."""
+    from minqing.models import LakeImport, LakeSource, NeedCategory
+    from minqing.services.needs import need_create
+
+    category = NeedCategory.objects.get_or_create(name="加装电梯")[0]
+    made: dict[tuple[str, bool], Any] = {}
+    for in_scope in (True, False):
+        made["need", in_scope] = need_create(actor=street.dispatcher, category=category, text="希望加装电梯",
+                                             source="visit", household=registry["household", in_scope])
+    source = LakeSource.objects.get_or_create(name="房管报修")[0]
+    lake_import = LakeImport.objects.create(source=source, filename="none.csv", status=LakeImport.Status.DONE,
+                                            created_at=timezone.now(), created_by=street.dispatcher)
+    made["lake_import", True] = made["lake_import", False] = lake_import
+    return made
+# --- end issue18 needs ---
 
 
 # Valid bodies, so a refusal can only come from access control (input is validated before the role check).
@@ -317,6 +342,15 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
     # --- end issue18 themes ---
     if op_id == "questionnaire_submit":  # --- issue18 qform ---
         return {"version_id": world.form_version.pk, "instance_id": "uuid:probe-0001", "data": {"size": 3}}
+    # --- issue18 needs ---
+    if op_id == "need_create":
+        from minqing.models import NeedCategory
+
+        return {"category_id": NeedCategory.objects.get(name="加装电梯").pk, "text": "楼道灯不亮",
+                "household_id": world.registry["household", True].pk}
+    if op_id == "need_open_case":
+        return {"title": "加装电梯"}
+    # --- end issue18 needs ---
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     # --- issue18 projects ---

@@ -8,7 +8,7 @@ from registry import services as registry_services
 
 @pytest.fixture
 def category(db):
-    return NeedCategory.objects.create(name="加装电梯")
+    return NeedCategory.objects.get_or_create(name="加装电梯")[0]
 
 
 def _household(street, address="愚园路120弄3号201室"):
