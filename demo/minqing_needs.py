@@ -59,9 +59,9 @@ def _text(rng: random.Random, category: str) -> str:
 
 def _actors() -> dict:
     cadres: dict[int, User] = {}
-    for user in User.objects.filter(role=Role.CADRE, is_active=True, neighbourhood__isnull=False):
+    for user in User.objects.filter(role=Role.CADRE, is_active=True, neighbourhood__isnull=False).order_by("pk"):
         cadres.setdefault(user.neighbourhood_id, user)
-    handler = User.objects.filter(role=Role.HANDLER, is_active=True, department__isnull=False).first()
+    handler = User.objects.filter(role=Role.HANDLER, is_active=True, department__isnull=False).order_by("pk").first()
     return {"cadres": cadres, "system": system_user(), "handler": handler,
             "dispatcher": User.objects.filter(role=Role.DISPATCHER, is_active=True).first(),
             "callback": User.objects.filter(role=Role.CALLBACK, is_active=True).first()}
@@ -73,6 +73,8 @@ def load_needs(*, seed: int = 2026, count: int = 3000, case_share: float = 0.1, 
     now = now or clock.now()
     today = now.date()
     actors = _actors()
+    for order, name in enumerate(THEMES):  # seeded by a migration, but a flushed database has lost them
+        NeedCategory.objects.get_or_create(name=name, defaults={"order": (order + 1) * 10})
     categories = {c.name: c for c in NeedCategory.objects.all()}
     names = [n for n in THEMES if n in categories]
     households = list(Household.objects.filter(neighbourhood__isnull=False).values_list("pk", "neighbourhood_id",
@@ -158,7 +160,7 @@ def _cases(rng: random.Random, needs: list[Need], actors: dict, *, share: float)
 
 def _lake(rng: random.Random, today) -> int:
     """Three sources' exports written as CSV (one GB18030, as old systems write them) and imported."""
-    addresses = list(Household.objects.values_list("address", flat=True)[:5000])
+    addresses = list(Household.objects.order_by("pk").values_list("address", flat=True)[:5000])
     if not addresses:
         return 0
     created = 0

@@ -1,14 +1,16 @@
 from django.contrib import admin
 
+from audit.adminlib import AuditedAdmin
+
 from .models import LakeSource, NeedCategory
 
 
 @admin.register(NeedCategory)
-class NeedCategoryAdmin(admin.ModelAdmin):
+class NeedCategoryAdmin(AuditedAdmin):
     list_display = ["name", "case_category", "is_active", "order"]
     list_editable = ["is_active", "order"]
 
 
 @admin.register(LakeSource)
-class LakeSourceAdmin(admin.ModelAdmin):
+class LakeSourceAdmin(AuditedAdmin):
     list_display = ["name", "description"]

@@ -122,6 +122,35 @@ class Visit(models.Model):
                                               name="visit_has_place")]
 
 
+class VisitEvent(models.Model):
+    """Append-only history of plans and visits: 计划创建/调整/取消/完成, 走访登记/更正 — actor, time and what changed."""
+
+    plan = models.ForeignKey(VisitPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name="计划")
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                              verbose_name="走访")
+    action = models.CharField("操作", max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="操作人")
+    at = models.DateTimeField("时间")
+    note = models.TextField("说明", blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "走访记录日志"
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(plan__isnull=False) | Q(visit__isnull=False),
+                                              name="visitevent_has_subject")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("走访记录日志只能追加,不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("走访记录日志只能追加,不能删除")
+
+
 class NeedCategory(models.Model):
     """需求类别 (an admin list: 养老服务, 加装电梯, 停车, 环境卫生 …), each mapped to the case category a need opens."""
 

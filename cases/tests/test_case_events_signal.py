@@ -75,7 +75,7 @@ def test_a_bulk_insert_sends_once_with_every_event_as_stored(street, heard):
 def test_the_listeners_are_the_ones_the_setting_names(db):
     connected = set(signals.case_events_recorded._live_receivers(CaseEvent)[0])
     declared = {import_string(path) for path in settings.CASE_EVENT_LISTENERS}
-    assert connected >= declared and len(declared) == len(settings.CASE_EVENT_LISTENERS) == 3
+    assert connected >= declared and len(declared) == len(settings.CASE_EVENT_LISTENERS) == 4
 
 
 def test_a_failing_listener_neither_undoes_the_change_nor_silences_the_others(street, heard, caplog):
