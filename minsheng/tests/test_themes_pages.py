@@ -66,3 +66,15 @@ def test_the_api_lists_edits_and_refuses_outsiders(client, street, theme):
                   content_type="application/json").status_code == 409
     c.force_login(street.cadre)
     assert c.get(f"/api/minsheng/themes/{theme.pk}").status_code == 403
+
+
+def test_the_history_tells_each_edit_in_chinese(client, street, theme):
+    c = _client(client, street.leader)
+    url = reverse("minsheng_themes:act", args=[theme.pk])
+    c.post(url, {"action": "rename", "name": "老旧小区加装电梯", "summary": ""}, HTTP_HX_REQUEST="true")
+    c.post(url, {"action": "pin"}, HTTP_HX_REQUEST="true")
+    page = c.get(reverse("minsheng_themes:detail", args=[theme.pk])).content.decode()
+    history = page.split('id="theme-events"')[1].split("</ul>")[0]
+    assert "<strong>置顶</strong>" in history and "<strong>改名</strong>" in history
+    assert "「加装电梯」→「老旧小区加装电梯」" in history
+    assert "rename" not in history and "pin" not in history
