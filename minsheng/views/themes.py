@@ -61,7 +61,10 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "neighbourhoods": selectors.by_neighbourhood(theme), "events": selectors.events(theme),
         "others": selectors.themes(request.user).exclude(pk=theme.pk)[:200],
         "chart": {"months": selectors.month_keys(today), "counts": selectors.monthly([theme.pk], end=today)[theme.pk]},
-        "masked": policy.masker_for(request.user).masked})
+        "masked": policy.masker_for(request.user).masked,
+        # 立为民生项目 (minsheng/views/projects.py project_new pre-fills from ?theme=): the roles that may create one.
+        "may_create_project": theme.status == Theme.Status.ACTIVE and request.user.role in policy.PROJECT_ROLES,
+        "theme_projects": theme.projects.order_by("-year", "rank")})
 
 
 ACTIONS = ("rename", "merge", "split", "pin", "unpin", "move", "hide")
