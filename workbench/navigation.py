@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from cases.transitions import TRANSITIONS
+from minqing import policy as minqing_policy  # --- issue18 visits ---
 from org.models import Role, User
 from org.roles import AUDIT_ROLES, HOTLINE_ROLES, KPI_ROLES, OTP_ROLES, PIPL_ROLES, REPORT_ROLES
 from registry.policy import READ_ROLES as REGISTRY_ROLES
@@ -25,6 +26,11 @@ CASE_ROLES = EVERYONE - AUDIT_ROLES
 # Roles whose work goes through the REST API (12345 and sensor integrations, the centre's scripts): the API's
 # documentation is in their account menu. It stays public (chengyun/access_policy.py) for integrators.
 API_DOC_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.INTAKE})
+# --- issue18 visits ---
+# 民情走访: who visits (居委干部, 网格员, the centre); 走访覆盖: whoever reads the registry, each in its area.
+VISIT_NAV_ROLES = minqing_policy.VISIT_ROLES
+COVERAGE_NAV_ROLES = minqing_policy.READ_ROLES
+# --- end issue18 visits ---
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,10 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("12345导入", "hotline:import", HOTLINE_ROLES),
     NavEntry("社区底册", "registry:persons", REGISTRY_ROLES),
     NavEntry("个人信息申请", "privacy:citizen", PIPL_ROLES),
+    # --- issue18 visits ---
+    NavEntry("民情走访", "minqing_visits:today", VISIT_NAV_ROLES),
+    NavEntry("走访覆盖", "minqing_visits:coverage", COVERAGE_NAV_ROLES),
+    # --- end issue18 visits ---
     NavEntry("审计日志", "audit:log", AUDIT_ROLES),
     NavEntry("管理后台", "admin:index", staff_only=True),
 )

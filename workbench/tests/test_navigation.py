@@ -22,16 +22,16 @@ ALL = ["工作台", "工单", "社区大脑"]
 # audit log (his case list is always empty, his 工作台 is the audit log). 管理后台 follows the staff flag, which the
 # administrator accounts carry.
 EXPECTED: dict[str, list[str]] = {
-    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", "个人信息申请", "管理后台"],
-    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册"],
-    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册"],
+    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", "个人信息申请", "民情走访", "走访覆盖", "管理后台"],
+    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册", "走访覆盖"],
+    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", "民情走访", "走访覆盖"],
     Role.HANDLER: ALL,
-    Role.CALLBACK: [*ALL, "社区底册"],
-    Role.LEADER: [*ALL, "情况分析", "社区底册"],
-    Role.GRID: [*ALL, "登记工单", "社区底册"],
-    Role.CADRE: [*ALL, "登记工单", "社区底册"],
+    Role.CALLBACK: [*ALL, "社区底册", "走访覆盖"],
+    Role.LEADER: [*ALL, "情况分析", "社区底册", "走访覆盖"],
+    Role.GRID: [*ALL, "登记工单", "社区底册", "民情走访", "走访覆盖"],
+    Role.CADRE: [*ALL, "登记工单", "社区底册", "民情走访", "走访覆盖"],
     Role.AUDITOR: ["审计日志"],
-}
+}  # --- issue18 visits ---: 民情走访 (VISIT_ROLES) and 走访覆盖 (the registry's readers) added
 ACCOUNT: dict[str, list[str]] = {role: ["修改密码"] for role in EXPECTED}
 ACCOUNT.update({Role.ADMIN: ["修改密码", "两步验证", "接口文档"], Role.LEADER: ["修改密码", "两步验证"],
                 Role.DISPATCHER: ["修改密码", "接口文档"], Role.INTAKE: ["修改密码", "接口文档"]})
