@@ -152,3 +152,21 @@ def test_home_pages_show_the_coverage_summary(client, street, home):
     assert 'id="visit-coverage-summary"' in cadre and "我的计划对象 0/1" in cadre
     leader = login(client, street.leader).get(reverse("workbench")).content.decode()
     assert 'id="visit-coverage-summary"' in leader and "已脱敏" in leader
+
+
+def test_the_form_links_the_questionnaires_and_offers_todays_answers_to_attach(client, street, home):
+    from .test_visits_record import submission
+
+    mine = submission(street, home)  # filled by the cadre today, for this household
+    other = submission(street, home, by=street.grid_user)  # someone else's: not offered
+    login(client, street.cadre)
+    page = client.get(reverse("minqing_visits:new"), {"household": home.pk}).content.decode()
+    assert f"/questionnaires/basics/fill/?household={home.pk}&amp;prefill=1&amp;next=" in page
+    assert f'name="submissions" value="{mine.pk}" checked' in page and f'name="submissions" value="{other.pk}"' not in page
+    client.post(reverse("minqing_visits:new"), {"household": home.pk, "visited_on": f.today().isoformat(),
+                                                "visitors": [street.cadre.pk], "outcome": "met",
+                                                "submissions": [mine.pk]})
+    assert list(Visit.objects.get().submissions.all()) == [mine]
+    # once attached it is no longer offered
+    page = client.get(reverse("minqing_visits:new"), {"household": home.pk}).content.decode()
+    assert f'name="submissions" value="{mine.pk}"' not in page
