@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 
 from core import clock
 from org.models import Neighbourhood, User
@@ -143,7 +143,7 @@ def not_visited(user: User, period: Period, *, neighbourhood: int | None = None)
     if neighbourhood:
         qs = qs.filter(neighbourhood_id=neighbourhood)
     return (qs.select_related("neighbourhood").annotate(last_visit=Max("visits__visited_on"))
-            .order_by("last_visit", "address_key"))
+            .order_by(F("last_visit").asc(nulls_first=True), "address_key"))
 
 
 def overdue_plans(user: User) -> QuerySet[VisitPlan]:
