@@ -170,3 +170,23 @@ def test_the_form_links_the_questionnaires_and_offers_todays_answers_to_attach(c
     # once attached it is no longer offered
     page = client.get(reverse("minqing_visits:new"), {"household": home.pk}).content.decode()
     assert f'name="submissions" value="{mine.pk}"' not in page
+
+
+def test_list_filters_and_pages(client, street, home):
+    from minqing.views.visits import PAGE_SIZE
+
+    second = f.household(street, "愚园路120弄3号202室", head="李建华")
+    f.visit(street, home, outcome="refused", actor=street.grid_user)
+    for _ in range(PAGE_SIZE):
+        f.visit(street, second, outcome="absent")
+    login(client, street.cadre)
+    url = reverse("minqing_visits:list")
+    refused = client.get(url, {"outcome": "refused"}).content.decode()
+    assert "201室" in refused and "202室" not in refused
+    by_grid = client.get(url, {"visitor": street.grid_user.pk}).content.decode()
+    assert "201室" in by_grid and "202室" not in by_grid
+    first = client.get(url).content.decode()
+    assert f"共 {PAGE_SIZE + 1} 条" in first and "下一页" in first
+    assert "201室" in client.get(url, {"page": 2}).content.decode()
+    table = client.get(url, {"outcome": "absent"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in table and "202室" in table

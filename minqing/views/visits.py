@@ -57,6 +57,18 @@ def filters_from(request: HttpRequest) -> selectors.VisitFilters:
                                   date_from=_day(g.get("from")), date_to=_day(g.get("to")))
 
 
+def _visitor_choices(user: User) -> list[User]:
+    """The 居委干部 and 网格员 whose visits the reader may filter by (those of its area)."""
+    if user.role in policy.STREET_WIDE_ROLES:
+        q = Q(role__in=[Role.CADRE, Role.GRID])
+    elif user.role == Role.CADRE:
+        q = Q(role=Role.CADRE, neighbourhood_id=user.neighbourhood_id) | Q(role=Role.GRID,
+                                                                          grid__neighbourhood_id=user.neighbourhood_id)
+    else:
+        q = Q(pk=user.pk)
+    return list(User.objects.filter(q, is_active=True).order_by("role", "username")[:200])
+
+
 @role_required(policy.READ_ROLES, READ_REFUSED)
 @require_http_methods(["GET"])
 def visit_list(request: HttpRequest) -> HttpResponse:
@@ -67,7 +79,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"rows": rows, "page": page, "f": f, "query": query.urlencode(), "outcomes": VisitOutcome.choices,
-               "neighbourhoods": Neighbourhood.objects.order_by("name"),
+               "neighbourhoods": Neighbourhood.objects.order_by("name"), "visitors": _visitor_choices(request.user),
                "masked": policy.masker_for(request.user).masked,
                "can_create": request.user.role in policy.VISIT_ROLES}
     template = "minqing/visits/_table.html" if request.htmx else "minqing/visits/list.html"
