@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from chengyun.tests.browser.conftest import browser, page_as  # noqa: F401 — the shared Chromium fixtures
+from chengyun.tests.browser.conftest import browser, page_as, screenshot  # noqa: F401 — the shared Chromium fixtures
 from minqing.models import Need, Visit, VisitPlan
 
 from . import factories as need_factories
@@ -46,6 +46,7 @@ def test_plan_then_visit_on_a_phone(street, page_as, live_server):  # noqa: F811
     # 今日走访 → 登记走访
     page.goto(f"{base}/minqing/visits/")
     assert page.locator("#target-list li").count() == 1
+    screenshot(page, "minqing-visits-today-390")
     page.click("#target-list a.button")
     page.wait_for_selector("#visit-form")
 
@@ -55,6 +56,7 @@ def test_plan_then_visit_on_a_phone(street, page_as, live_server):  # noqa: F811
     page.click("#visit-submit")
     page.wait_for_selector("#visit-form-error")
     assert "走访日期不能晚于今天" in page.inner_text("#visit-form-error")
+    screenshot(page, "minqing-visit-form-error-390")
     assert not Visit.objects.exists()
 
     # every field
@@ -76,6 +78,7 @@ def test_plan_then_visit_on_a_phone(street, page_as, live_server):  # noqa: F811
     rows.nth(1).locator("select[name=need_urgency]").select_option("medium")
     rows.nth(1).locator("textarea[name=need_text]").fill("更换取暖器")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "minqing-visit-form-390")
     page.click("#visit-submit")
     page.wait_for_selector("#visit-card")
     assert "楼组长张阿姨" in page.inner_text("#visit-companions")
