@@ -56,14 +56,16 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("登记工单", "cases:new", frozenset(TRANSITIONS["register"].roles)),
     NavEntry("12345导入", "hotline:import", HOTLINE_ROLES),
     NavEntry("社区底册", "registry:persons", REGISTRY_ROLES),
-    # --- issue18 nav ---
-    # 人民情感日志 and 十大民生: each link's roles are exactly those its page admits (minqing/views/needs.py,
-    # questionnaires/views.py, minsheng/views/themes.py and projects.py). Further 民情 pages join with group=MINQING.
+    # 人民情感日志 and 十大民生: each link's roles are exactly those its page admits (minqing/views/visits.py,
+    # needs.py and lake.py, questionnaires/views.py, minsheng/views/themes.py and projects.py).
+    # 民情走访: who visits (居委干部, 网格员, the centre); 走访覆盖: whoever reads the registry, each in its area.
+    NavEntry("民情走访", "minqing_visits:today", minqing_policy.VISIT_ROLES, group=MINQING),
+    NavEntry("走访覆盖", "minqing_visits:coverage", minqing_policy.READ_ROLES, group=MINQING),
     NavEntry("民情需求", "minqing_needs:list", minqing_policy.READ_ROLES, group=MINQING),
     NavEntry("问卷", "questionnaires:list", minqing_policy.READ_ROLES, group=MINQING),
     NavEntry("民生主题", "minsheng_themes:list", minqing_policy.THEME_ROLES, group=MINQING),
     NavEntry("十大民生", "minsheng_projects:list", minqing_policy.READ_ROLES, group=MINQING),
-    # --- end issue18 nav ---
+    NavEntry("数据湖", "minqing_needs:lake", minqing_policy.LAKE_ROLES, group=MINQING),
     NavEntry("个人信息申请", "privacy:citizen", PIPL_ROLES),
     NavEntry("审计日志", "audit:log", AUDIT_ROLES),
     NavEntry("管理后台", "admin:index", staff_only=True),

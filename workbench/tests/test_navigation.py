@@ -26,16 +26,18 @@ ALL = ["工作台", "工单", "社区大脑"]
 # Issue 18: the 民情 pages, each to the roles its page admits (the registry's readers; 民生主题 the leaders and centre).
 MINQING = ["民情需求", "问卷", "十大民生"]
 MINQING_ALL = ["民情需求", "问卷", "民生主题", "十大民生"]
+# 民情走访 for who visits, 走访覆盖 for the registry's readers, 数据湖 for the centre.
+CENTRE = ["民情走访", "走访覆盖", *MINQING_ALL, "数据湖"]
 # --- end issue18 nav ---
 EXPECTED: dict[str, list[str]] = {
-    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", *MINQING_ALL, "个人信息申请", "管理后台"],
-    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册", *MINQING],
-    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", *MINQING_ALL],
+    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", *CENTRE, "个人信息申请", "管理后台"],
+    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册", "走访覆盖", *MINQING],
+    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", *CENTRE],
     Role.HANDLER: ALL,
-    Role.CALLBACK: [*ALL, "社区底册", *MINQING],
-    Role.LEADER: [*ALL, "情况分析", "社区底册", *MINQING_ALL],
-    Role.GRID: [*ALL, "登记工单", "社区底册", *MINQING],
-    Role.CADRE: [*ALL, "登记工单", "社区底册", *MINQING],
+    Role.CALLBACK: [*ALL, "社区底册", "走访覆盖", *MINQING],
+    Role.LEADER: [*ALL, "情况分析", "社区底册", "走访覆盖", *MINQING_ALL],
+    Role.GRID: [*ALL, "登记工单", "社区底册", "民情走访", "走访覆盖", *MINQING],
+    Role.CADRE: [*ALL, "登记工单", "社区底册", "民情走访", "走访覆盖", *MINQING],
     Role.AUDITOR: ["审计日志"],
 }
 ACCOUNT: dict[str, list[str]] = {role: ["修改密码"] for role in EXPECTED}
@@ -120,12 +122,12 @@ def test_the_minqing_pages_are_one_drop_down_where_the_first_stands(client):
     labels = [item.label for item in items]
     assert labels.index(MINQING_GROUP) == labels.index("社区底册") + 1
     group = items[labels.index(MINQING_GROUP)]
-    assert [label for label, _ in group.links] == MINQING_ALL and not group.url
+    assert [label for label, _ in group.links] == CENTRE and not group.url
     client.force_login(user)
     html = client.get(reverse("password_change")).content.decode()
     nav = re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', html, re.S).group(1)
     drop_down = re.search(r'<details class="navgroup">\s*<summary>民情</summary>(.*?)</details>', nav, re.S).group(1)
-    assert re.findall(r'>([^<]+)</a>', drop_down) == MINQING_ALL
+    assert re.findall(r'>([^<]+)</a>', drop_down) == CENTRE
 
 
 def test_a_group_of_which_the_role_sees_one_link_is_a_plain_link(monkeypatch):
