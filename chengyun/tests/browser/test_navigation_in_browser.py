@@ -7,7 +7,7 @@ from .conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MINQING = ["民情需求", "问卷", "民生主题", "十大民生"]
+MINQING = ["民情走访", "走访覆盖", "民情需求", "问卷", "民生主题", "十大民生", "数据湖"]
 
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1440, 900)])
