@@ -1,0 +1,316 @@
+"""Demo 走访: a year of visit plans and ~10,000 visits, with the two questionnaires filled in a share of them.
+
+The two XLSForms (demo/data/xlsform/, written by demo/xlsforms.py) are loaded through questionnaire_load as the
+system account — what `manage.py load_xlsform FILE` does. Then, per 居民区, the plans the rules make (PlanRule): every
+独居老人 (registry tag) monthly, every household yearly; their targets, most done (linked to the visit that reached
+them), some still open, the past months' open ones overdue. The visits fall over the 365 days before `now`: ~80 % 见面,
+15 % 未遇, 5 % 拒访, by the 居民区's 居委干部 and 网格员 (the 居委会's staff where it has neither), each with its
+VisitEvent "record" (and each plan its "create"). About 3,000 见面 visits carry a 户情基础信息 submission and 1,500 a
+民生需求 one: answers checked by the server's engine and stored with the submission service's digest.
+
+Fast on purpose (bulk_create, no services per row); deterministic for a seed (one random.Random, order_by
+everywhere, instance ids from it); it never runs twice (returns early when visits exist). Runs before the needs demo,
+which attaches half its needs to these visits.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import clock
+from minqing.models import PlanRule, Visit, VisitEvent, VisitOutcome, VisitPlan, VisitPlanTarget
+from org.models import Department, Grid, Role, User
+from org.services import system_user
+from questionnaires.engine import validate
+from questionnaires.models import Channel, FormVersion, Submission
+from questionnaires.services import questionnaire_load
+from questionnaires.submit import digest_of
+from registry.models import Household, HousingStatus, Membership, Person, Unit
+
+from .minqing_answers import household_answers, livelihood_answers
+from .xlsforms import FOLDER, FORMS
+
+BATCH = 2000
+ALONE_TAG = "独居老人"
+OUTCOMES = [VisitOutcome.MET, VisitOutcome.ABSENT, VisitOutcome.REFUSED]
+OUTCOME_WEIGHTS = [84, 11, 5]  # a 见面 drawn for a vacant home turns 未遇: ~80/15/5 in the end
+NOTES = {
+    VisitOutcome.MET: [
+        "入户了解家庭近况,身体状况良好,生活能自理", "老人精神状态不错,提醒冬季注意保暖和用电安全",
+        "宣传垃圾分类和防范电信诈骗知识,住户表示了解", "了解住户对小区环境和物业服务的意见,已记录",
+        "查看家中水电燃气使用情况,未发现安全隐患", "住户反映楼道照明问题,已告知物业跟进",
+        "老人近期就医情况稳定,已联系家庭医生定期随访", "介绍社区助餐点和日间照料服务,住户有意向",
+        "核对户内常住人员情况,信息无变化", "住户对加装电梯有意愿,已登记并告知征询流程",
+        "了解家庭就业和生活困难情况,告知相关帮扶政策", "陪同老人聊天,了解日常起居,情绪稳定",
+    ],
+    VisitOutcome.ABSENT: ["敲门无人应答,已在门上留联系卡", "住户外出未遇,已电话预约下次走访",
+                          "家中无人,邻居称住户白天上班", "房屋暂无人居住,已向楼组长了解情况"],
+    VisitOutcome.REFUSED: ["住户表示不便接受走访,已留下居委会联系方式", "住户婉拒入户,隔门简单交流,未发现异常"],
+}
+UNIT_NOTES = ["走访驻区单位,了解经营情况和用工需求", "宣传消防安全和门责制度,检查灭火器有效期",
+              "了解商铺对周边环境和停车的意见", "核对单位负责人和联系方式,信息无变化"]
+COMPANIONS = ["", "", "", "楼组长", "志愿者", "社区民警", "家庭医生", "物业管家"]
+CHANNELS = [Channel.ONLINE, Channel.OFFLINE, Channel.PAPER]
+CHANNEL_WEIGHTS = [65, 20, 15]
+
+
+def load_forms(*, actor: User | None = None) -> dict[str, FormVersion]:
+    """The demo's two XLSForms through questionnaire_load (the same file again adds no version)."""
+    actor = actor or system_user()
+    versions = {}
+    for filename, form in FORMS.items():
+        version, _ = questionnaire_load(actor=actor, content=(FOLDER / filename).read_bytes(), filename=filename)
+        versions[form["form_id"]] = version
+    return versions
+
+
+def _visitors() -> dict[int, list[int]]:
+    """Per 居民区: its 居委干部 and the 网格员 of its grids; the 居委会's staff where it has neither."""
+    found: dict[int, list[int]] = {}
+    for pk, nb in User.objects.filter(role=Role.CADRE, is_active=True, neighbourhood__isnull=False).order_by(
+            "pk").values_list("pk", "neighbourhood_id"):
+        found.setdefault(nb, []).append(pk)
+    for pk, nb in User.objects.filter(role=Role.GRID, is_active=True, grid__isnull=False).order_by(
+            "pk").values_list("pk", "grid__neighbourhood_id"):
+        found.setdefault(nb, []).append(pk)
+    for pk, nb in User.objects.filter(role=Role.HANDLER, is_active=True,
+                                      department__kind=Department.Kind.RESIDENTS_COMMITTEE).order_by(
+            "pk").values_list("pk", "department__neighbourhood_id"):
+        if nb is not None and not found.get(nb):
+            found.setdefault(nb, []).append(pk)
+    return found
+
+
+def _grid_points() -> dict[int, tuple[float, float]]:
+    points = {}
+    for pk, polygon in Grid.objects.order_by("pk").values_list("pk", "polygon"):
+        if polygon:
+            corners = polygon[:-1] or polygon
+            points[pk] = (sum(p[1] for p in corners) / len(corners), sum(p[0] for p in corners) / len(corners))
+    return points
+
+
+def _at(day: date, rng: random.Random, tz) -> datetime:
+    return datetime.combine(day, time(rng.randint(9, 16), rng.randrange(60)), tzinfo=tz)
+
+
+def _uuid(rng: random.Random) -> str:
+    return f"uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}"
+
+
+def _months(today: date, count: int = 12) -> list[tuple[date, date]]:
+    """The `count` calendar months ending with this one, oldest first: (first day, last day)."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        first = date(year, month, 1)
+        last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+        months.append((first, last))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = None,
+                household_share: float = 0.3, livelihood_share: float = 0.15) -> dict[str, Any]:
+    now = now or clock.now()
+    system = system_user()
+    versions = load_forms(actor=system)
+    if Visit.objects.exists():
+        return {"skipped": True, "visits": Visit.objects.count()}
+    rng = random.Random(seed)
+    tz = timezone.get_current_timezone()
+    now = timezone.localtime(now, tz)
+    today = now.date()
+    window = today - timedelta(days=364)
+    households = list(Household.objects.filter(neighbourhood__isnull=False).order_by("pk").values_list(
+        "pk", "neighbourhood_id", "grid_id", "housing"))
+    if not households or count <= 0:
+        return {"skipped": False, "visits": 0, "plans": 0, "targets": 0, "submissions": 0}
+    visitors = _visitors()
+    fallback = [system.pk]
+    members: dict[int, list[tuple[int, str, date | None]]] = {}
+    for person, household, relation, birth in Membership.objects.filter(ended_at__isnull=True).order_by(
+            "household_id", "started_at", "pk").values_list("person_id", "household_id", "relation",
+                                                            "person__birth_date"):
+        members.setdefault(household, []).append((person, relation, birth))
+    alone_people = set(Person.objects.filter(tags__name=ALONE_TAG).values_list("pk", flat=True))
+    alone = {h for h, people in members.items() if any(p in alone_people for p, _, _ in people)}
+    by_nb: dict[int, list[tuple]] = {}
+    for row in households:
+        by_nb.setdefault(row[1], []).append(row)
+    info = {row[0]: row for row in households}
+    points = _grid_points()
+
+    # --- plans and their targets (targets get their visit after the visits exist) -----------------------------
+    plans: list[VisitPlan] = []
+    targets: list[tuple[int, int, date, date]] = []  # (plan index, household, earliest visit day, latest)
+    months = _months(today)
+    for nb, rows in sorted(by_nb.items()):
+        people = visitors.get(nb) or fallback
+        lonely = [r[0] for r in rows if r[0] in alone]
+        for first, last in months if lonely else []:
+            plans.append(VisitPlan(
+                title=f"{first:%Y年%m月}独居老人走访", neighbourhood_id=nb, assignee_id=people[0],
+                rule=PlanRule.ALONE_ELDERLY_MONTHLY, starts_on=first, due_on=last,
+                note="按规则生成:本居民区每位独居老人每月至少走访一次",
+                created_at=_at(max(first, window) - timedelta(days=1), rng, tz), created_by_id=people[0]))
+            targets += [(len(plans) - 1, h, max(first, window), min(last, today)) for h in lonely]
+        start = window
+        plans.append(VisitPlan(
+            title=f"{start.year}-{today.year}年度全覆盖走访", neighbourhood_id=nb, assignee_id=people[0],
+            rule=PlanRule.ALL_HOUSEHOLDS_YEARLY, starts_on=start, due_on=today + timedelta(days=30),
+            note="按规则生成:本居民区每户每年至少走访一次", created_at=_at(start, rng, tz),
+            created_by_id=people[0]))
+        targets += [(len(plans) - 1, r[0], start, today) for r in rows]
+
+    # --- which targets get visited: the monthly ones first, the yearly ones with what is left --------------------
+    planned_budget = int(count * 0.9)
+    monthly = [t for t in targets if plans[t[0]].rule == PlanRule.ALONE_ELDERLY_MONTHLY]
+    yearly = [t for t in targets if plans[t[0]].rule == PlanRule.ALL_HOUSEHOLDS_YEARLY]
+    retry = 0.12  # a target first missed (未遇/拒访) is tried once more, so a little more than one visit per target
+    p_monthly = min(0.9, 0.55 * planned_budget / ((1 + retry) * len(monthly))) if monthly else 0
+    left = planned_budget - p_monthly * len(monthly) * (1 + retry)
+    p_yearly = min(0.95, max(0.0, left / ((1 + retry) * len(yearly)))) if yearly else 0
+    specs: list[dict[str, Any]] = []  # one per visit: household/unit, day, outcome, target index
+    for index, (plan_index, household, earliest, latest) in enumerate(targets):
+        chance = p_monthly if plans[plan_index].rule == PlanRule.ALONE_ELDERLY_MONTHLY else p_yearly
+        if latest < earliest or rng.random() >= chance:
+            continue
+        day = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+        outcome = _outcome(rng, household, members)
+        specs.append({"household": household, "day": day, "outcome": outcome, "target": index})
+        if outcome != VisitOutcome.MET and day < latest and rng.random() < 0.5:
+            again = day + timedelta(days=rng.randint(1, (latest - day).days))
+            specs.append({"household": household, "day": again, "outcome": _outcome(rng, household, members),
+                          "target": index})
+    rng.shuffle(specs)
+    specs = specs[:count]
+    units = list(Unit.objects.filter(neighbourhood__isnull=False).order_by("pk").values_list("pk", "neighbourhood_id"))
+    while len(specs) < count:  # unplanned visits: revisits to households, and 驻区单位
+        day = window + timedelta(days=rng.randrange(365))
+        if units and rng.random() < 0.25:
+            unit, nb = rng.choice(units)
+            specs.append({"unit": unit, "nb": nb, "day": day, "outcome": rng.choices(
+                OUTCOMES, weights=[88, 10, 2])[0], "target": None})
+        else:
+            household = rng.choice(households)[0]
+            specs.append({"household": household, "day": day, "outcome": _outcome(rng, household, members),
+                          "target": None})
+    specs.sort(key=lambda s: (s["day"], s.get("household") or 0, s.get("unit") or 0, s["target"] or -1))
+
+    # --- the visits ------------------------------------------------------------------------------------------
+    visits: list[Visit] = []
+    visitor_rows: list[tuple[int, int]] = []  # (visit index, user)
+    for spec in specs:
+        household = spec.get("household")
+        nb = info[household][1] if household else spec["nb"]
+        people = visitors.get(nb) or fallback
+        chosen = rng.sample(people, k=2 if len(people) > 1 and rng.random() < 0.3 else 1)
+        outcome = spec["outcome"]
+        met = None
+        if household and outcome == VisitOutcome.MET:
+            residents = members[household]
+            lonely = [p for p, _, _ in residents if p in alone_people]
+            met = lonely[0] if lonely else rng.choice(residents)[0]
+        notes = rng.choice(UNIT_NOTES if spec.get("unit") and outcome == VisitOutcome.MET else NOTES[outcome])
+        visited_at = _at(spec["day"], rng, tz)
+        created_at = min(now, visited_at + timedelta(hours=rng.choice([0, 1, 2, 5, 20, 26])))
+        visits.append(Visit(visited_on=spec["day"], household_id=household, unit_id=spec.get("unit"),
+                            neighbourhood_id=nb, companions=rng.choice(COMPANIONS), met_person_id=met,
+                            outcome=outcome, notes=notes, created_at=created_at, created_by_id=chosen[0]))
+        visitor_rows += [(len(visits) - 1, user) for user in chosen]
+
+    # --- the questionnaires in a share of the 见面 visits to households ----------------------------------------
+    met_visits = [i for i, v in enumerate(visits) if v.outcome == VisitOutcome.MET and v.household_id]
+    household_form, livelihood_form = versions["household_basics"], versions["livelihood_needs"]
+    picks = [(household_form, sorted(rng.sample(met_visits, k=min(len(met_visits), round(count * household_share))))),
+             (livelihood_form, sorted(rng.sample(met_visits, k=min(len(met_visits), round(count * livelihood_share)))))]
+    submissions: list[Submission] = []
+    links: list[tuple[int, int]] = []  # (visit index, submission index)
+    for form, chosen in picks:
+        for index in chosen:
+            visit = visits[index]
+            household = info[visit.household_id]
+            if form is household_form:
+                raw = household_answers(rng, members=members[visit.household_id], on=visit.visited_on,
+                                        alone=visit.household_id in alone, point=points.get(household[2]),
+                                        tenant=household[3] == HousingStatus.RENTED)
+            else:
+                raw = livelihood_answers(rng)
+            submissions.append(_submission(rng, form=form, raw=raw, visit=visit, now=now))
+            links.append((index, len(submissions) - 1))
+
+    with transaction.atomic():
+        VisitPlan.objects.bulk_create(plans, batch_size=BATCH)
+        Visit.objects.bulk_create(visits, batch_size=BATCH)
+        through = Visit.visitors.through
+        through.objects.bulk_create([through(visit_id=visits[i].pk, user_id=u) for i, u in visitor_rows],
+                                    batch_size=BATCH)
+        done = _targets(plans, targets, specs, visits, today)
+        sizes = Counter(t[0] for t in targets)
+        VisitEvent.objects.bulk_create(
+            [VisitEvent(plan=p, action="create", actor_id=p.created_by_id, at=p.created_at,
+                        payload={"rule": p.rule, "targets": sizes[i]}) for i, p in enumerate(plans)]
+            + [VisitEvent(visit=v, action="record", actor_id=v.created_by_id, at=v.created_at,
+                          payload={"outcome": v.outcome, "visited_on": v.visited_on.isoformat()}) for v in visits],
+            batch_size=BATCH)
+        Submission.objects.bulk_create(submissions, batch_size=BATCH)
+        through = Visit.submissions.through
+        through.objects.bulk_create([through(visit_id=visits[v].pk, submission_id=submissions[s].pk)
+                                     for v, s in links], batch_size=BATCH)
+    outcomes = {o.value: sum(1 for v in visits if v.outcome == o) for o in OUTCOMES}
+    return {"skipped": False, "visits": len(visits), "plans": len(plans), "targets": len(targets),
+            "targets_done": done, "outcomes": outcomes, "submissions": len(submissions),
+            "household_basics": len(picks[0][1]), "livelihood_needs": len(picks[1][1])}
+
+
+def _outcome(rng: random.Random, household: int, members: dict) -> str:
+    outcome = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS)[0]
+    if outcome == VisitOutcome.MET and not members.get(household):
+        return VisitOutcome.ABSENT  # nobody lives there (vacant): nobody to meet
+    return outcome
+
+
+def _targets(plans, targets, specs, visits, today: date) -> int:
+    """The plan targets, each linked to the first 见面 visit that reached it; a past plan all done is 已完成."""
+    reached: dict[int, int] = {}
+    for spec, visit in zip(specs, visits, strict=True):
+        if spec["target"] is not None and visit.outcome == VisitOutcome.MET:
+            reached.setdefault(spec["target"], visit.pk)
+    rows = [VisitPlanTarget(plan=plans[p], household_id=h, visit_id=reached.get(i))
+            for i, (p, h, _, _) in enumerate(targets)]
+    VisitPlanTarget.objects.bulk_create(rows, batch_size=BATCH)
+    open_plans = {plans[p].pk for i, (p, _, _, _) in enumerate(targets) if i not in reached}
+    finished = [p.pk for p in plans if p.due_on < today and p.pk not in open_plans]
+    VisitPlan.objects.filter(pk__in=finished).update(status=VisitPlan.Status.DONE)
+    return len(reached)
+
+
+def _submission(rng: random.Random, *, form: FormVersion, raw: dict, visit: Visit, now: datetime) -> Submission:
+    checked = validate(form.spec, raw, today=visit.visited_on)
+    if checked.errors:  # the answers are made to the forms' rules: a failure here is a bug in minqing_answers
+        raise AssertionError(f"demo answers break {form.questionnaire.slug}: {checked.errors}")
+    household = Household(pk=visit.household_id)
+    person = Person(pk=visit.met_person_id) if visit.met_person_id else None
+    started = min(now, datetime.combine(visit.visited_on, time(9), tzinfo=visit.created_at.tzinfo)
+                  + timedelta(minutes=rng.randint(0, 420)))
+    completed = min(now, started + timedelta(minutes=rng.randint(4, 18)))
+    channel = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
+    delay = {Channel.ONLINE: timedelta(seconds=rng.randint(2, 40)),
+             Channel.OFFLINE: timedelta(hours=rng.randint(1, 30)),
+             Channel.PAPER: timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 6))}[channel]
+    data = checked.cleaned_data
+    return Submission(
+        form_version=form, instance_id=_uuid(rng), data=data, channel=channel,
+        digest=digest_of(form_version=form, data=data, household=household, unit=None, person=person),
+        household_id=visit.household_id, person_id=visit.met_person_id, neighbourhood_id=visit.neighbourhood_id,
+        started_at=started if channel != Channel.PAPER else None,
+        completed_at=completed if channel != Channel.PAPER else None, received_at=min(now, completed + delay),
+        paper_note="纸质问卷,走访后由居委会录入" if channel == Channel.PAPER else "", submitted_by_id=visit.created_by_id)
