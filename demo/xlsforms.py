@@ -84,7 +84,7 @@ HOUSEHOLD_SURVEY = [
     _row("select_multiple condition", "m_conditions", "特殊情况(可多选,可不选)"),
     _row("end_repeat", ""),
     _row("calculate", "member_count", "", calculation="count(${members})"),
-    _row("note", "members_note", "已登记 ${member_count} 位成员", relevant="${member_count} > 0"),
+    _row("note", "members_note", "登记的成员少于常住人口,请补全", relevant="${member_count} < ${hh_size}"),
     _row("begin_group", "place", "位置与照片"),
     _row("geopoint", "location", "门口定位", hint="在门口点“定位”"),
     _row("image", "door_photo", "门牌照片(可选)"),
