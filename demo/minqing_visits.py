@@ -171,27 +171,7 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
         targets += [(len(plans) - 1, r[0], start, today) for r in rows]
 
     # --- which targets get visited: the monthly ones first, the yearly ones with what is left --------------------
-    planned_budget = int(count * 0.9)
-    monthly = [t for t in targets if plans[t[0]].rule == PlanRule.ALONE_ELDERLY_MONTHLY]
-    yearly = [t for t in targets if plans[t[0]].rule == PlanRule.ALL_HOUSEHOLDS_YEARLY]
-    retry = 0.12  # a target first missed (未遇/拒访) is tried once more, so a little more than one visit per target
-    p_monthly = min(0.9, 0.55 * planned_budget / ((1 + retry) * len(monthly))) if monthly else 0
-    left = planned_budget - p_monthly * len(monthly) * (1 + retry)
-    p_yearly = min(0.95, max(0.0, left / ((1 + retry) * len(yearly)))) if yearly else 0
-    specs: list[dict[str, Any]] = []  # one per visit: household/unit, day, outcome, target index
-    for index, (plan_index, household, earliest, latest) in enumerate(targets):
-        chance = p_monthly if plans[plan_index].rule == PlanRule.ALONE_ELDERLY_MONTHLY else p_yearly
-        if latest < earliest or rng.random() >= chance:
-            continue
-        day = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
-        outcome = _outcome(rng, household, members)
-        specs.append({"household": household, "day": day, "outcome": outcome, "target": index})
-        if outcome != VisitOutcome.MET and day < latest and rng.random() < 0.5:
-            again = day + timedelta(days=rng.randint(1, (latest - day).days))
-            specs.append({"household": household, "day": again, "outcome": _outcome(rng, household, members),
-                          "target": index})
-    rng.shuffle(specs)
-    specs = specs[:count]
+    specs = _planned(rng, plans, targets, alone, members, budget=int(count * 0.9), today=today)[:count]
     units = list(Unit.objects.filter(neighbourhood__isnull=False).order_by("pk").values_list("pk", "neighbourhood_id"))
     while len(specs) < count:  # unplanned visits: revisits to households, and 驻区单位
         day = window + timedelta(days=rng.randrange(365))
@@ -271,6 +251,47 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
             "household_basics": len(picks[0][1]), "livelihood_needs": len(picks[1][1])}
 
 
+def _attempts(rng: random.Random, household: int, members: dict, earliest: date, latest: date, index: int, *,
+              until_met: bool = False) -> list[dict[str, Any]]:
+    """The visits to one target: one, and if it missed (未遇/拒访) maybe another later; a plan its cadres finished
+    (until_met) keeps trying, the last try meeting the household."""
+    found: list[dict[str, Any]] = []
+    day = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+    while True:
+        outcome = _outcome(rng, household, members)
+        if until_met and (len(found) == 2 or day >= latest) and members.get(household):
+            outcome = VisitOutcome.MET
+        found.append({"household": household, "day": day, "outcome": outcome, "target": index})
+        if outcome == VisitOutcome.MET or day >= latest or not (until_met or rng.random() < 0.5) or len(found) > 2:
+            return found
+        day = day + timedelta(days=rng.randint(1, max(1, min(7, (latest - day).days))))
+
+
+def _planned(rng: random.Random, plans, targets, alone: set[int], members: dict, *, budget: int,
+             today: date) -> list[dict[str, Any]]:
+    """Visits to the plans' targets. Every 独居老人 is visited most months (about a third of the past months' plans
+    finished to the last target); the yearly plan gets the rest of the budget, its 独居老人 households being
+    reached by their monthly visits already."""
+    monthly = [(i, t) for i, t in enumerate(targets) if plans[t[0]].rule == PlanRule.ALONE_ELDERLY_MONTHLY]
+    yearly = [(i, t) for i, t in enumerate(targets)
+              if plans[t[0]].rule == PlanRule.ALL_HOUSEHOLDS_YEARLY and t[1] not in alone]
+    chance = min(0.92, 0.65 * budget / (1.1 * len(monthly))) if monthly else 0
+    finished = {p for p, plan in enumerate(plans) if plan.rule == PlanRule.ALONE_ELDERLY_MONTHLY
+                and plan.due_on < today and rng.random() < 0.35}
+    specs: list[dict[str, Any]] = []
+    for index, (plan, household, earliest, latest) in monthly:
+        if latest >= earliest and (plan in finished or rng.random() < chance):
+            specs += _attempts(rng, household, members, earliest, latest, index, until_met=plan in finished)
+    left = budget - len(specs)
+    chance = min(0.95, max(0.0, left / (1.1 * len(yearly)))) if yearly else 0
+    extra: list[dict[str, Any]] = []
+    for index, (_, household, earliest, latest) in yearly:
+        if latest >= earliest and rng.random() < chance:
+            extra += _attempts(rng, household, members, earliest, latest, index)
+    rng.shuffle(extra)
+    return specs + extra[:max(0, left)]
+
+
 def _outcome(rng: random.Random, household: int, members: dict) -> str:
     outcome = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS)[0]
     if outcome == VisitOutcome.MET and not members.get(household):
@@ -281,9 +302,19 @@ def _outcome(rng: random.Random, household: int, members: dict) -> str:
 def _targets(plans, targets, specs, visits, today: date) -> int:
     """The plan targets, each linked to the first 见面 visit that reached it; a past plan all done is 已完成."""
     reached: dict[int, int] = {}
-    for spec, visit in zip(specs, visits, strict=True):
-        if spec["target"] is not None and visit.outcome == VisitOutcome.MET:
+    met_by_household: dict[int, list[Visit]] = {}
+    for spec, visit in zip(specs, visits, strict=True):  # in visit order: the first 见面 counts
+        if visit.outcome != VisitOutcome.MET:
+            continue
+        if spec["target"] is not None:
             reached.setdefault(spec["target"], visit.pk)
+        if visit.household_id:
+            met_by_household.setdefault(visit.household_id, []).append(visit)
+    for index, (p, household, earliest, latest) in enumerate(targets):  # any visit in its window reaches a yearly one
+        if index not in reached and plans[p].rule == PlanRule.ALL_HOUSEHOLDS_YEARLY:
+            visit = next((v for v in met_by_household.get(household, []) if earliest <= v.visited_on <= latest), None)
+            if visit is not None:
+                reached[index] = visit.pk
     rows = [VisitPlanTarget(plan=plans[p], household_id=h, visit_id=reached.get(i))
             for i, (p, h, _, _) in enumerate(targets)]
     VisitPlanTarget.objects.bulk_create(rows, batch_size=BATCH)

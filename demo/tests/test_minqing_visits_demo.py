@@ -190,6 +190,10 @@ def test_plans_follow_the_rules_with_targets_done_open_and_overdue(loaded):
     for target in done:
         assert target.visit.household_id == target.household_id and target.visit.outcome == VisitOutcome.MET
         assert target.plan.starts_on <= target.visit.visited_on <= target.plan.due_on
+    assert VisitPlan.objects.filter(status=VisitPlan.Status.DONE, rule=PlanRule.ALONE_ELDERLY_MONTHLY).exists()
+    # a 独居老人's monthly visit reaches its household's yearly target too
+    assert done.filter(plan__in=yearly, household_id__in=alone,
+                       visit__plan_targets__plan__rule=PlanRule.ALONE_ELDERLY_MONTHLY).exists()
     for plan in VisitPlan.objects.filter(status=VisitPlan.Status.DONE):
         assert plan.due_on < today and not plan.targets.filter(visit__isnull=True).exists()
 
