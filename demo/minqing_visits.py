@@ -4,9 +4,10 @@ The two XLSForms (demo/data/xlsform/, written by demo/xlsforms.py) are loaded th
 system account — what `manage.py load_xlsform FILE` does. Then, per 居民区, the plans the rules make (PlanRule): every
 独居老人 (registry tag) monthly, every household yearly; their targets, most done (linked to the visit that reached
 them), some still open, the past months' open ones overdue. The visits fall over the 365 days before `now`: ~80 % 见面,
-15 % 未遇, 5 % 拒访, by the 居民区's 居委干部 and 网格员 (the 居委会's staff where it has neither), each with its
-VisitEvent "record" (and each plan its "create"). About 3,000 见面 visits carry a 户情基础信息 submission and 1,500 a
-民生需求 one: answers checked by the server's engine and stored with the submission service's digest.
+15 % 未遇, 5 % 拒访, by the 居民区's 居委干部 and the 网格员 of the home's grid (minqing's rule), each with its
+VisitEvent "visit_record" (each plan its "plan_create", a finished one "plan_done", as minqing's services write
+them). About 3,000 见面 visits carry a 户情基础信息 submission and 1,500 a 民生需求 one: answers checked by the
+server's engine and stored with the submission service's digest.
 
 Fast on purpose (bulk_create, no services per row); deterministic for a seed (one random.Random, order_by
 everywhere, instance ids from it); it never runs twice (returns early when visits exist). Runs before the needs demo,
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from core import clock
 from minqing.models import PlanRule, Visit, VisitEvent, VisitOutcome, VisitPlan, VisitPlanTarget
-from org.models import Department, Grid, Role, User
+from org.models import Grid, Neighbourhood, Role, User
 from org.services import system_user
 from questionnaires.engine import validate
 from questionnaires.models import Channel, FormVersion, Submission
@@ -71,21 +72,24 @@ def load_forms(*, actor: User | None = None) -> dict[str, FormVersion]:
     return versions
 
 
-def _visitors() -> dict[int, list[int]]:
-    """Per 居民区: its 居委干部 and the 网格员 of its grids; the 居委会's staff where it has neither."""
-    found: dict[int, list[int]] = {}
+def _visitors(rng: random.Random) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """({居民区: its 居委干部}, {网格: its 网格员}) — who may visit a home there (minqing's rule: a cadre of the 居民区, a
+    网格员 of the home's grid). A 居民区 the org demo gave no 居委干部 gets one here, so every 居民区 is visited."""
+    from .services import _person, _user
+
+    cadres: dict[int, list[int]] = {}
     for pk, nb in User.objects.filter(role=Role.CADRE, is_active=True, neighbourhood__isnull=False).order_by(
             "pk").values_list("pk", "neighbourhood_id"):
-        found.setdefault(nb, []).append(pk)
-    for pk, nb in User.objects.filter(role=Role.GRID, is_active=True, grid__isnull=False).order_by(
-            "pk").values_list("pk", "grid__neighbourhood_id"):
-        found.setdefault(nb, []).append(pk)
-    for pk, nb in User.objects.filter(role=Role.HANDLER, is_active=True,
-                                      department__kind=Department.Kind.RESIDENTS_COMMITTEE).order_by(
-            "pk").values_list("pk", "department__neighbourhood_id"):
-        if nb is not None and not found.get(nb):
-            found.setdefault(nb, []).append(pk)
-    return found
+        cadres.setdefault(nb, []).append(pk)
+    for nb in Neighbourhood.objects.order_by("pk"):
+        if nb.pk not in cadres and not User.objects.filter(username=f"cadre_{nb.code.lower()}").exists():
+            cadres[nb.pk] = [_user(f"cadre_{nb.code.lower()}", f"{nb.name} {_person(rng)}", Role.CADRE,
+                                   neighbourhood=nb).pk]
+    grids: dict[int, list[int]] = {}
+    for pk, grid in User.objects.filter(role=Role.GRID, is_active=True, grid__isnull=False).order_by(
+            "pk").values_list("pk", "grid_id"):
+        grids.setdefault(grid, []).append(pk)
+    return cadres, grids
 
 
 def _grid_points() -> dict[int, tuple[float, float]]:
@@ -133,8 +137,7 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
         "pk", "neighbourhood_id", "grid_id", "housing"))
     if not households or count <= 0:
         return {"skipped": False, "visits": 0, "plans": 0, "targets": 0, "submissions": 0}
-    visitors = _visitors()
-    fallback = [system.pk]
+    cadres, grid_users = _visitors(rng)
     members: dict[int, list[tuple[int, str, date | None]]] = {}
     for person, household, relation, birth in Membership.objects.filter(ended_at__isnull=True).order_by(
             "household_id", "started_at", "pk").values_list("person_id", "household_id", "relation",
@@ -153,7 +156,7 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
     targets: list[tuple[int, int, date, date]] = []  # (plan index, household, earliest visit day, latest)
     months = _months(today)
     for nb, rows in sorted(by_nb.items()):
-        people = visitors.get(nb) or fallback
+        people = cadres.get(nb) or [system.pk]
         lonely = [r[0] for r in rows if r[0] in alone]
         for first, last in months if lonely else []:
             plans.append(VisitPlan(
@@ -172,12 +175,13 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
 
     # --- which targets get visited: the monthly ones first, the yearly ones with what is left --------------------
     specs = _planned(rng, plans, targets, alone, members, budget=int(count * 0.9), today=today)[:count]
-    units = list(Unit.objects.filter(neighbourhood__isnull=False).order_by("pk").values_list("pk", "neighbourhood_id"))
+    units = list(Unit.objects.filter(neighbourhood__isnull=False).order_by("pk").values_list("pk", "neighbourhood_id",
+                                                                                             "grid_id"))
     while len(specs) < count:  # unplanned visits: revisits to households, and 驻区单位
         day = window + timedelta(days=rng.randrange(365))
         if units and rng.random() < 0.25:
-            unit, nb = rng.choice(units)
-            specs.append({"unit": unit, "nb": nb, "day": day, "outcome": rng.choices(
+            unit, nb, grid = rng.choice(units)
+            specs.append({"unit": unit, "nb": nb, "grid": grid, "day": day, "outcome": rng.choices(
                 OUTCOMES, weights=[88, 10, 2])[0], "target": None})
         else:
             household = rng.choice(households)[0]
@@ -190,8 +194,8 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
     visitor_rows: list[tuple[int, int]] = []  # (visit index, user)
     for spec in specs:
         household = spec.get("household")
-        nb = info[household][1] if household else spec["nb"]
-        people = visitors.get(nb) or fallback
+        nb, grid = (info[household][1], info[household][2]) if household else (spec["nb"], spec["grid"])
+        people = cadres.get(nb, []) + grid_users.get(grid, []) or [system.pk]
         chosen = rng.sample(people, k=2 if len(people) > 1 and rng.random() < 0.3 else 1)
         outcome = spec["outcome"]
         met = None
@@ -233,18 +237,13 @@ def load_visits(*, seed: int = 2026, count: int = 10000, now: datetime | None = 
         through = Visit.visitors.through
         through.objects.bulk_create([through(visit_id=visits[i].pk, user_id=u) for i, u in visitor_rows],
                                     batch_size=BATCH)
-        done = _targets(plans, targets, specs, visits, today)
-        sizes = Counter(t[0] for t in targets)
-        VisitEvent.objects.bulk_create(
-            [VisitEvent(plan=p, action="create", actor_id=p.created_by_id, at=p.created_at,
-                        payload={"rule": p.rule, "targets": sizes[i]}) for i, p in enumerate(plans)]
-            + [VisitEvent(visit=v, action="record", actor_id=v.created_by_id, at=v.created_at,
-                          payload={"outcome": v.outcome, "visited_on": v.visited_on.isoformat()}) for v in visits],
-            batch_size=BATCH)
         Submission.objects.bulk_create(submissions, batch_size=BATCH)
         through = Visit.submissions.through
         through.objects.bulk_create([through(visit_id=visits[v].pk, submission_id=submissions[s].pk)
                                      for v, s in links], batch_size=BATCH)
+        reached, finished = _targets(plans, targets, specs, visits, today)
+        _events(plans, targets, visits, visitor_rows, links, submissions, reached, finished)
+        done = len(reached)
     outcomes = {o.value: sum(1 for v in visits if v.outcome == o) for o in OUTCOMES}
     return {"skipped": False, "visits": len(visits), "plans": len(plans), "targets": len(targets),
             "targets_done": done, "outcomes": outcomes, "submissions": len(submissions),
@@ -299,7 +298,7 @@ def _outcome(rng: random.Random, household: int, members: dict) -> str:
     return outcome
 
 
-def _targets(plans, targets, specs, visits, today: date) -> int:
+def _targets(plans, targets, specs, visits, today: date) -> tuple[dict[int, int], list[int]]:
     """The plan targets, each linked to the first 见面 visit that reached it; a past plan all done is 已完成."""
     reached: dict[int, int] = {}
     met_by_household: dict[int, list[Visit]] = {}
@@ -321,7 +320,37 @@ def _targets(plans, targets, specs, visits, today: date) -> int:
     open_plans = {plans[p].pk for i, (p, _, _, _) in enumerate(targets) if i not in reached}
     finished = [p.pk for p in plans if p.due_on < today and p.pk not in open_plans]
     VisitPlan.objects.filter(pk__in=finished).update(status=VisitPlan.Status.DONE)
-    return len(reached)
+    return reached, finished
+
+
+def _events(plans, targets, visits, visitor_rows, links, submissions, reached: dict[int, int], finished) -> None:
+    """The history minqing's services write: plan_create, visit_record (with its visitors, questionnaires and the
+    plans it reached) and plan_done, each by its actor at its time."""
+    by_pk = {v.pk: v for v in visits}
+    who: dict[int, list[int]] = {}
+    for index, user in visitor_rows:
+        who.setdefault(visits[index].pk, []).append(user)
+    answered: dict[int, list[int]] = {}
+    for v, s in links:
+        answered.setdefault(visits[v].pk, []).append(submissions[s].pk)
+    plans_of: dict[int, set[int]] = {}
+    last: dict[int, Visit] = {}
+    for index, visit_pk in reached.items():
+        plan = plans[targets[index][0]]
+        plans_of.setdefault(visit_pk, set()).add(plan.pk)
+        if plan.pk not in last or by_pk[visit_pk].created_at > last[plan.pk].created_at:
+            last[plan.pk] = by_pk[visit_pk]
+    sizes = Counter(t[0] for t in targets)
+    events = [VisitEvent(plan=p, action="plan_create", actor_id=p.created_by_id, at=p.created_at,
+                         payload={"rule": p.rule, "assignee": p.assignee_id, "households": sizes[i], "units": 0})
+              for i, p in enumerate(plans)]
+    events += [VisitEvent(visit=v, action="visit_record", actor_id=v.created_by_id, at=v.created_at,
+                          payload={"outcome": v.outcome, "visitors": who.get(v.pk, []), "needs": [],
+                                   "submissions": answered.get(v.pk, []), "plans": sorted(plans_of.get(v.pk, ()))})
+               for v in visits]
+    events += [VisitEvent(plan_id=pk, action="plan_done", actor_id=last[pk].created_by_id, at=last[pk].created_at)
+               for pk in finished]
+    VisitEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
 def _submission(rng: random.Random, *, form: FormVersion, raw: dict, visit: Visit, now: datetime) -> Submission:

@@ -23,7 +23,7 @@ from demo.minqing_visits import load_forms, load_visits
 from demo.registry import demo_registry_load
 from demo.xlsforms import FOLDER, FORMS, NEED_CATEGORIES, write_all
 from minqing.models import PlanRule, Visit, VisitEvent, VisitOutcome, VisitPlan, VisitPlanTarget
-from org.models import Department, Role, User
+from org.models import Role, User
 from questionnaires.engine import validate
 from questionnaires.models import Channel, FormVersion, Questionnaire, Submission
 from questionnaires.submit import digest_of
@@ -154,23 +154,27 @@ def test_a_year_of_visits_with_the_outcome_mix(loaded):
     assert Visit.objects.filter(unit__isnull=False).exists()
 
 
-def test_visitors_are_the_neighbourhoods_own_and_the_person_met_lives_there(loaded):
-    committees = dict(Department.objects.filter(kind=Department.Kind.RESIDENTS_COMMITTEE).values_list(
-        "pk", "neighbourhood_id"))
-    for visit in Visit.objects.prefetch_related("visitors").select_related("met_person").order_by("pk")[:200]:
+def test_visitors_are_the_homes_own_and_the_person_met_lives_there(loaded):
+    from minqing.policy import in_scope
+
+    assert User.objects.filter(role=Role.CADRE).values("neighbourhood").distinct().count() == 16  # a cadre in each
+    for visit in Visit.objects.prefetch_related("visitors").select_related("household", "unit").order_by("pk")[:200]:
         people = list(visit.visitors.all())
+        place = visit.household or visit.unit
         assert people and visit.created_by_id in {u.pk for u in people}
-        for user in people:
-            own = {Role.CADRE: user.neighbourhood_id, Role.GRID: user.grid and user.grid.neighbourhood_id,
-                   Role.HANDLER: committees.get(user.department_id)}.get(user.role)
-            assert own == visit.neighbourhood_id, (user.username, visit.pk)
+        for user in people:  # minqing's own rule for a visitor
+            assert user.role in (Role.CADRE, Role.GRID) and user.is_active
+            assert in_scope(user, neighbourhood_id=place.neighbourhood_id, grid_id=place.grid_id), (user, visit.pk)
         if visit.met_person_id:
             assert visit.outcome == VisitOutcome.MET
             assert Membership.objects.filter(person_id=visit.met_person_id, household_id=visit.household_id,
                                              ended_at__isnull=True).exists()
         assert visit.notes and not re.search(r"\d", visit.notes)  # no phone or room numbers in the notes
-    assert VisitEvent.objects.filter(action="record").count() == COUNT
-    assert VisitEvent.objects.filter(action="create").count() == VisitPlan.objects.count()
+    assert VisitEvent.objects.filter(action="visit_record").count() == COUNT
+    assert VisitEvent.objects.filter(action="plan_create").count() == VisitPlan.objects.count()
+    assert VisitEvent.objects.filter(action="plan_done").count() == VisitPlan.objects.filter(status="done").count()
+    event = VisitEvent.objects.filter(action="visit_record", visit__submissions__isnull=False).first()
+    assert event.payload["submissions"] == list(event.visit.submissions.order_by("pk").values_list("pk", flat=True))
 
 
 def test_plans_follow_the_rules_with_targets_done_open_and_overdue(loaded):
