@@ -328,6 +328,37 @@ def _add_needs() -> None:
 
 _add_needs()
 # --- end issue18 needs ---
+# --- issue18 visits ---
+def _add_visits() -> None:
+    """民情走访 (minqing/policy.py): visits and plans are read by the registry's readers in their area (a plan belongs
+    to a 居民区: a 网格员 sees its 网格's), visits are recorded by VISIT_ROLES, plans made and cancelled by PLAN_ROLES;
+    coverage is read by the registry's readers, each in its own area."""
+    from minqing import policy as minqing
+
+    for kind in ("visit", "visit_plan"):
+        SCOPE_EXEMPT[kind] = _humans(minqing.STREET_WIDE_ROLES)
+        SCOPE_BLIND[kind] = HUMAN_ROLES - _humans(minqing.READ_ROLES)
+    read, visit, plan = _humans(minqing.READ_ROLES), _humans(minqing.VISIT_ROLES), _humans(minqing.PLAN_ROLES)
+    PAGES["minqing_visits:today"] = Access(roles=visit)
+    PAGES["minqing_visits:list"] = Access(roles=read)
+    PAGES["minqing_visits:new"] = Access(roles=visit)
+    PAGES["minqing_visits:need-row"] = Access(roles=visit)
+    PAGES["minqing_visits:detail"] = Access(roles=read, scope="visit", kwargs={"pk": "visit"})
+    PAGES["minqing_visits:correct"] = Access(roles=visit, scope="visit", method="POST", kwargs={"pk": "visit"})
+    PAGES["minqing_visits:plans"] = Access(roles=read)
+    PAGES["minqing_visits:plan-new"] = Access(roles=plan)
+    PAGES["minqing_visits:plan-detail"] = Access(roles=read, scope="visit_plan", kwargs={"pk": "visit_plan"})
+    PAGES["minqing_visits:plan-cancel"] = Access(roles=plan, scope="visit_plan", method="POST",
+                                                 kwargs={"pk": "visit_plan"})
+    PAGES["minqing_visits:coverage"] = Access(roles=read)
+    API["visits_list"] = Access(roles=read)
+    API["visit_create"] = Access(roles=visit, method="POST")
+    API["visit_plans_list"] = Access(roles=read)
+    API["visit_coverage"] = Access(roles=read)
+
+
+_add_visits()
+# --- end issue18 visits ---
 
 
 def page_access(url_name: str) -> Access | None:

@@ -144,6 +144,11 @@ def _register_routers() -> None:
 
     api.add_router("/minqing", minqing_needs_router)
     # --- end issue18 needs ---
+    # --- issue18 visits ---
+    from minqing.api.visits import router as minqing_visits_router
+
+    api.add_router("/minqing", minqing_visits_router)
+    # --- end issue18 visits ---
 
 
 _register_routers()

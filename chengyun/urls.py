@@ -51,6 +51,9 @@ urlpatterns = [
 # --- issue18 needs ---
 urlpatterns += [path("minqing/needs/", include("minqing.urls_needs"))]
 # --- end issue18 needs ---
+# --- issue18 visits ---
+urlpatterns += [path("minqing/visits/", include("minqing.urls_visits"))]
+# --- end issue18 visits ---
 
 handler403 = "core.pages.forbidden"
 handler404 = "core.pages.not_found"

@@ -30,3 +30,8 @@ def aware(moment: datetime | None) -> datetime | None:
     if moment is not None and timezone.is_naive(moment):
         return timezone.make_aware(moment, timezone.get_current_timezone())
     return moment
+
+
+def today():
+    """The street's date now (Asia/Shanghai): after 16:00 UTC it is already tomorrow there."""
+    return timezone.localdate(now())

@@ -130,31 +130,44 @@ def _cases(rng: random.Random, needs: list[Need], actors: dict, *, share: float)
 
     leaf = Category.objects.filter(parent__isnull=False).order_by("pk").first()
     opened = 0
+    now = clock.now()
+
+    def at(need: Need, hours: float):  # each step on the need's own timeline, never after the demo's now
+        return clock.frozen_at(min(now, need.created_at + timedelta(hours=hours)))
+
     for need in chosen:
-        case = need_open_case(actor=need.created_by, need=need)
+        stage = rng.random()
+        # The centre dispatches within the day and calls back within days: a case of a need older than a week is
+        # at least called back, and only the last week's are still on the desks (queues of dozens of stale cases
+        # would bury the live ones).
+        if now - need.created_at > timedelta(days=7):
+            stage = 0.65 + stage * 0.35
+        with at(need, 1):
+            case = need_open_case(actor=need.created_by, need=need)
         opened += 1
         if not (handler and dispatcher and callback):
             continue
-        stage = rng.random()
-        if stage < 0.2:
-            continue
-        case_services.case_dispatch(actor=dispatcher, case=case, lead_department=department,
-                                    category=None if case.category_id else leaf)
+        with at(need, 2):
+            case_services.case_dispatch(actor=dispatcher, case=case, lead_department=department,
+                                        category=None if case.category_id else leaf)
         if stage < 0.35:
             continue
-        case_services.case_sign(actor=handler, case=case)
-        case_services.case_record_first_contact(actor=handler, case=case, method="phone", outcome="已电话联系居民")
+        with at(need, 4):
+            case_services.case_sign(actor=handler, case=case)
+            case_services.case_record_first_contact(actor=handler, case=case, method="phone", outcome="已电话联系居民")
         if stage < 0.5:
             continue
-        case_services.case_finish(actor=handler, case=case, result=rng.choice(
-            ["已现场查看并协调物业维修完毕", "已纳入年度计划,先行临时处置", "已与居民沟通,做好解释工作"]))
+        with at(need, 50):
+            case_services.case_finish(actor=handler, case=case, result=rng.choice(
+                ["已现场查看并协调物业维修完毕", "已纳入年度计划,先行临时处置", "已与居民沟通,做好解释工作"]))
         if stage < 0.65:
             continue
         satisfied = rng.random() < 0.85
-        case_services.case_callback(actor=callback, case=case, satisfaction="satisfied" if satisfied else "unsatisfied",
-                                    solved=satisfied, first_contacted=True, remarks="" if satisfied else "问题仍未解决")
-        if satisfied and stage > 0.8:
-            case_services.case_close(actor=callback, case=case)
+        with at(need, 74):
+            case_services.case_callback(actor=callback, case=case, satisfaction="satisfied" if satisfied else "unsatisfied",
+                                        solved=satisfied, first_contacted=True, remarks="" if satisfied else "问题仍未解决")
+            if satisfied and stage > 0.8:
+                case_services.case_close(actor=callback, case=case)
     return opened
 
 

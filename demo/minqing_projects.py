@@ -50,7 +50,7 @@ def load_projects(*, seed: int = 2026, today: date | None = None, stdout=None) -
     if Project.objects.filter(year=2025).exists():
         return {"skipped": True, "projects": Project.objects.count()}
     rng = random.Random(seed)
-    today = today or clock.now().date()
+    today = today or clock.today()
     leader = User.objects.filter(role=Role.LEADER, is_active=True).first() or \
         User.objects.filter(role=Role.ADMIN).first()
     caller = User.objects.filter(role=Role.CALLBACK, is_active=True).first() or leader

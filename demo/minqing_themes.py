@@ -18,7 +18,7 @@ def load_themes(*, actor: User | None = None, start: date | None = None, end: da
                 shaped: int = 3) -> dict:
     actor = actor or User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk").first() or \
         User.objects.filter(role=Role.DISPATCHER).order_by("pk").first()
-    end = end or clock.now().date()
+    end = end or clock.today()
     start = start or end - timedelta(days=730)
     run = theme_runs.theme_run_start(actor=actor, period_start=start, period_end=end, launch=False)
     run = theme_runs.theme_run_execute(run.pk)

@@ -6,12 +6,12 @@ from django.http import HttpRequest
 
 from notifications.selectors import unread_count
 
-from .navigation import ACCOUNT_MENU, links_for
+from .navigation import ACCOUNT_MENU, items_for, links_for
 
 
 def header(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": [], "account_links": [], "unread_notifications": 0}
-    return {"nav_links": links_for(user), "account_links": links_for(user, ACCOUNT_MENU),
+        return {"nav_items": [], "account_links": [], "unread_notifications": 0}
+    return {"nav_items": items_for(user), "account_links": links_for(user, ACCOUNT_MENU),
             "unread_notifications": unread_count(user)}

@@ -174,6 +174,9 @@ class World:
         # --- issue18 needs ---
         self.needs = needs_world(street, self.registry)
         # --- end issue18 needs ---
+        # --- issue18 visits ---
+        self.visits = visits_world(street, self.registry)
+        # --- end issue18 visits ---
 
     def value(self, symbol: str, user: User | None, in_scope: bool) -> Any:
         case = self.case_in if in_scope else self.case_out
@@ -193,6 +196,10 @@ class World:
         if symbol in ("need", "lake_import"):
             return self.needs[symbol, in_scope].pk
         # --- end issue18 needs ---
+        # --- issue18 visits ---
+        if symbol in ("visit", "visit_plan"):
+            return self.visits[symbol, in_scope].pk
+        # --- end issue18 visits ---
         if symbol == "own_notice":
             from notifications.models import Notification
 
@@ -294,6 +301,34 @@ def needs_world(street, registry: dict[tuple[str, bool], Any]) -> dict[tuple[str
     made["lake_import", True] = made["lake_import", False] = lake_import
     return made
 # --- end issue18 needs ---
+# --- issue18 visits ---
+def visits_world(street, registry: dict[tuple[str, bool], Any]) -> dict[tuple[str, bool], Any]:
+    """A visit and a plan of the in-scope household (the street's 居民区 and 网格) and of the other 居民区's."""
+    from minqing.models import PlanRule
+    from minqing.services.plans import visit_plan_create
+    from minqing.services.visits import visit_record
+    from org.tests.factories import UserFactory
+
+    other_cadre = UserFactory(username="t_cadre_visits_other", role=Role.CADRE,
+                              neighbourhood=street.other_neighbourhood)
+    made: dict[tuple[str, bool], Any] = {}
+    today = timezone.localdate()
+    for in_scope, assignee in ((True, street.cadre), (False, other_cadre)):
+        household = registry["household", in_scope]
+        made["visit_plan", in_scope] = visit_plan_create(
+            actor=street.dispatcher, title="走访计划", neighbourhood=household.neighbourhood, assignee=assignee,
+            rule=PlanRule.MANUAL, starts_on=today, due_on=today, households=[household])
+        made["visit", in_scope] = visit_record(actor=street.dispatcher, household=household, visited_on=today,
+                                               visitors=[assignee], outcome="absent")
+    return made
+
+
+def visits_body(world: World, op_id: str) -> dict[str, Any] | None:
+    if op_id == "visit_create":
+        return {"household_id": world.registry["household", True].pk, "visited_on": timezone.localdate().isoformat(),
+                "outcome": "absent"}
+    return None
+# --- end issue18 visits ---
 
 
 # Valid bodies, so a refusal can only come from access control (input is validated before the role check).
@@ -351,6 +386,10 @@ def api_body(world: World, op_id: str) -> dict[str, Any]:
     if op_id == "need_open_case":
         return {"title": "加装电梯"}
     # --- end issue18 needs ---
+    # --- issue18 visits ---
+    if (body := visits_body(world, op_id)) is not None:
+        return body
+    # --- end issue18 visits ---
     if op_id == "reading_create":
         return {"point": world.point.code, "value": "1"}
     # --- issue18 projects ---

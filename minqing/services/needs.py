@@ -7,6 +7,7 @@ import logging
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Case
 from core import clock
@@ -58,7 +59,7 @@ def need_create(
     neighbourhood_id = place.neighbourhood_id if place else getattr(actor, "neighbourhood_id", None)
     grid_id = place.grid_id if place else None
     policy.check_area(actor, neighbourhood_id=neighbourhood_id, grid_id=grid_id, what="该户/单位")
-    today = clock.now().date()
+    today = timezone.localdate(clock.now())  # the street's day (Asia/Shanghai), not UTC's: 16:00 UTC is tomorrow
     raised_on = raised_on or (visit.visited_on if visit else today)
     if raised_on > today:
         raise ValidationFailed("提出日期不能晚于今天", details={"field": "raised_on"})

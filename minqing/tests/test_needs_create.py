@@ -46,3 +46,24 @@ def test_outside_the_area_or_role_is_refused(street, category):
         need_create(actor=street.cadre, category=category, text="需求", source=NeedSource.VISIT, household=other)
     with pytest.raises(PermissionDenied):
         need_create(actor=street.handler, category=category, text="需求", source=NeedSource.VISIT, household=other)
+
+
+def test_a_need_raised_after_16_utc_is_dated_by_the_streets_day(street, category, client):
+    """17:30 UTC on 10 March is 01:30 on 11 March in Shanghai: the need is of the 11th, which is not in the future."""
+    from datetime import UTC, date, datetime
+
+    from core import clock
+
+    household = _household(street)
+    with clock.frozen_at(datetime(2026, 3, 10, 17, 30, tzinfo=UTC)):
+        need = need_create(actor=street.cadre, category=category, text="夜里楼道灯不亮", source=NeedSource.VISIT,
+                           household=household)
+        typed = need_create(actor=street.cadre, category=category, text="楼道灯", source=NeedSource.VISIT,
+                            household=household, raised_on=date(2026, 3, 11))
+        with pytest.raises(ValidationFailed, match="不能晚于今天"):
+            need_create(actor=street.cadre, category=category, text="楼道灯", source=NeedSource.VISIT,
+                        household=household, raised_on=date(2026, 3, 12))
+        client.force_login(street.cadre)
+        form = client.get("/minqing/needs/new/").content.decode()
+    assert need.raised_on == typed.raised_on == date(2026, 3, 11)
+    assert 'max="2026-03-11"' in form

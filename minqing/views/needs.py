@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
+from core import clock
 from core.errors import DomainError, ValidationFailed
 from core.excel import append_row, xlsx_response
 from core.pages import domain_error_page, forbidden_page, login_required, role_required
@@ -193,7 +195,7 @@ def _household(request: HttpRequest, text: str) -> Household | None:
 @require_http_methods(["GET", "POST"])
 def need_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    context = {**_choices(), "data": data, "today": date.today().isoformat(), "error": ""}
+    context = {**_choices(), "data": data, "today": timezone.localdate(clock.now()).isoformat(), "error": ""}
     if request.method == "GET":
         return render(request, "minqing/needs/form.html", context)
     try:

@@ -51,8 +51,8 @@ def themes_list(request: HttpRequest, q: str = "", category: str = "", neighbour
     qs = list(selectors.themes(request.user, q=q, category=category, neighbourhood_id=neighbourhood_id)
               [:max(1, min(limit, 200))])
     ids = [t.pk for t in qs]
-    trend, kinds = selectors.monthly(ids, end=clock.now().date()), selectors.by_kind(ids)
-    return {"months": selectors.month_keys(clock.now().date()),
+    trend, kinds = selectors.monthly(ids, end=clock.today()), selectors.by_kind(ids)
+    return {"months": selectors.month_keys(clock.today()),
             "themes": [selectors.theme_row(t, kinds[t.pk], trend[t.pk]) for t in qs]}
 
 
@@ -63,7 +63,7 @@ def theme_detail(request: HttpRequest, theme_id: int):
     members = selectors.members(request.user, theme)
     policy.audit_clear_view(request.user, request, object_type="minsheng_theme", ids=[m["id"] for m in members],
                             what="api")
-    today = clock.now().date()
+    today = clock.today()
     row = selectors.theme_row(theme, selectors.by_kind([theme.pk])[theme.pk],
                               selectors.monthly([theme.pk], end=today)[theme.pk])
     return {**row, "summary": theme.summary, "merged_into": theme.merged_into_id,

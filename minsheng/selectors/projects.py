@@ -60,7 +60,7 @@ def _row(project: Project, today: date) -> ProjectRow:
 
 def year_projects(user: User, year: int) -> list[ProjectRow]:
     check_read(user)
-    today = clock.now().date()
+    today = clock.today()
     rows = (Project.objects.filter(year=year).select_related("owner_department", "theme")
             .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("order", "due_on", "pk"))))
     return [_row(p, today) for p in rows]
@@ -77,7 +77,7 @@ def project_get(user: User, pk: int) -> ProjectRow:
                .filter(pk=pk).first())
     if project is None:
         raise NotFound("项目不存在")
-    return _row(project, clock.now().date())
+    return _row(project, clock.today())
 
 
 def milestone_get(user: User, project: Project, pk: int) -> Milestone:
@@ -212,7 +212,7 @@ def echo_get_for_callback(user: User, pk: int) -> Echo:
 
 def public_projects(year: int) -> list[dict]:
     """Only is_public projects and only what the public may read: no need, case, household or person."""
-    today = clock.now().date()
+    today = clock.today()
     rows = []
     projects = (Project.objects.filter(year=year, is_public=True).select_related("owner_department")
                 .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("order", "due_on", "pk"))))

@@ -120,8 +120,39 @@ def members(user: User, theme: Theme, *, limit: int = 100) -> list[dict[str, Any
     return out
 
 
-def events(theme: Theme, *, limit: int = 30) -> QuerySet[ThemeEvent]:
-    return theme.events.select_related("actor").order_by("-at", "-id")[:limit]
+EVENT_LABELS = {
+    "rename": "改名", "merge": "并入其他主题", "merged_in": "并入", "split": "拆分", "split_from": "拆分自",
+    "pin": "置顶", "unpin": "取消置顶", "move_out": "移出记录", "move_in": "移入记录", "hide": "隐藏",
+    "regroup": "重新聚类",
+}
+
+
+def _event_detail(event: ThemeEvent) -> str:
+    p = event.payload or {}
+    members = p.get("members")
+    count = members if isinstance(members, int) else len(members) if isinstance(members, list) else None
+    if event.action == "rename":
+        return f"「{(p.get('before') or {}).get('name', '')}」→「{(p.get('after') or {}).get('name', '')}」"
+    if event.action == "merge":
+        return f"并入「{p.get('into_name', '')}」" + (f",{count} 条记录" if count is not None else "")
+    if event.action in ("merged_in", "split_from"):
+        return f"来自「{p.get('source_name', '')}」" + (f",{count} 条记录" if count is not None else "")
+    if event.action == "split":
+        return f"拆出「{p.get('new_name', '')}」" + (f",{count} 条记录" if count is not None else "")
+    if event.action in ("move_out", "move_in") and count is not None:
+        return f"{count} 条记录"
+    if event.action == "hide":
+        return p.get("reason", "")
+    if event.action == "regroup":
+        return f"第 {p.get('run', '')} 次聚类:新增 {p.get('added', 0)} 条,移出 {p.get('removed', 0)} 条"
+    return ""
+
+
+def events(theme: Theme, *, limit: int = 30) -> list[dict]:
+    """The theme's history, newest first, told in Chinese (the stored action codes are for code, not people)."""
+    rows = theme.events.select_related("actor").order_by("-at", "-id")[:limit]
+    return [{"at": e.at, "actor": e.actor, "action": e.action, "label": EVENT_LABELS.get(e.action, e.action),
+             "detail": _event_detail(e)} for e in rows]
 
 
 def runs(user: User) -> QuerySet[ThemeRun]:

@@ -312,7 +312,7 @@ def milestone_complete(*, actor: User, milestone: Milestone, done_on: date | Non
             done_on = date.fromisoformat(done_on) if done_on else None
         except ValueError:
             raise ValidationFailed("完成日期不正确", details={"field": "done_on"}) from None
-    today = clock.now().date()
+    today = clock.today()
     done_on = done_on or today
     if done_on > today:
         raise ValidationFailed("完成日期不能晚于今天", details={"field": "done_on"})

@@ -34,7 +34,7 @@ def theme_counts_refresh(theme_ids: Iterable[int]) -> None:
     ids = sorted({i for i in theme_ids if i})
     if not ids:
         return
-    today = clock.now().date()
+    today = clock.today()
     counts = dict(ThemeMember.objects.filter(theme_id__in=ids).values("theme_id")
                   .annotate(n=Count("id"), h=Count("household", distinct=True))
                   .values_list("theme_id", "n"))

@@ -66,3 +66,44 @@ def test_the_api_lists_edits_and_refuses_outsiders(client, street, theme):
                   content_type="application/json").status_code == 409
     c.force_login(street.cadre)
     assert c.get(f"/api/minsheng/themes/{theme.pk}").status_code == 403
+
+
+def test_the_history_tells_each_edit_in_chinese(client, street, theme):
+    c = _client(client, street.leader)
+    url = reverse("minsheng_themes:act", args=[theme.pk])
+    c.post(url, {"action": "rename", "name": "老旧小区加装电梯", "summary": ""}, HTTP_HX_REQUEST="true")
+    c.post(url, {"action": "pin"}, HTTP_HX_REQUEST="true")
+    page = c.get(reverse("minsheng_themes:detail", args=[theme.pk])).content.decode()
+    history = page.split('id="theme-events"')[1].split("</ul>")[0]
+    assert "<strong>置顶</strong>" in history and "<strong>改名</strong>" in history
+    assert "「加装电梯」→「老旧小区加装电梯」" in history
+    assert "rename" not in history and "pin" not in history
+# --- issue18 nav ---
+def test_a_theme_becomes_a_project_from_its_page(client, street, theme):
+    """立为民生项目: the button opens the project form pre-filled from the theme; the project it makes answers the
+    theme's needs, and the theme's page then links to it."""
+    theme.summary = "多层住宅老人上下楼难"
+    theme.save(update_fields=["summary"])
+    c = _client(client, street.leader)
+    page = c.get(reverse("minsheng_themes:detail", args=[theme.pk])).content.decode()
+    new_url = f"{reverse('minsheng_projects:new')}?theme={theme.pk}"
+    assert f'id="theme-to-project" href="{new_url}"' in page and "立为民生项目" in page
+    form = c.get(new_url).content.decode()
+    assert 'id="from-theme"' in form and 'value="加装电梯"' in form and "多层住宅老人上下楼难</textarea>" in form
+    assert f'name="theme" value="{theme.pk}"' in form
+    response = c.post(new_url, {"year": 2026, "rank": 2, "title": "加装电梯", "owner_department": street.department.pk,
+                                "budget": "300", "description": "多层住宅老人上下楼难", "public_summary": "加装电梯",
+                                "is_public": "on", "milestones": "2026-06-30 完成征询", "theme": theme.pk})
+    assert response.status_code == 302
+    project = theme.projects.get()
+    assert project.needs.count() == 3
+    page = c.get(reverse("minsheng_themes:detail", args=[theme.pk])).content.decode()
+    assert 'id="theme-projects"' in page and "2026年第2号 加装电梯" in page
+
+
+def test_a_hidden_theme_offers_no_project(client, street, theme):
+    theme.status = Theme.Status.HIDDEN
+    theme.save(update_fields=["status"])
+    page = _client(client, street.dispatcher).get(reverse("minsheng_themes:detail", args=[theme.pk])).content.decode()
+    assert "theme-to-project" not in page
+# --- end issue18 nav ---

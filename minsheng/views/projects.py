@@ -60,7 +60,7 @@ def _detail(request: HttpRequest, pk: int, *, error: str = "", status: int = 200
         "echoes": selectors.echo_counts(project), "status_form": f.StatusForm(initial={
             "status": project.status, "progress": project.progress}),
         "milestone_form": f.MilestoneForm(), "done_form": f.MilestoneDoneForm(),
-        "today": clock.now().date(),
+        "today": clock.today(),
     }
     return render(request, "minsheng/projects/detail.html", context, status=status)
 

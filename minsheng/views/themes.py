@@ -39,7 +39,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.themes(request.user, q=q, category=category, neighbourhood_id=nb)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     ids = [t.pk for t in page]
-    today = clock.now().date()
+    today = clock.today()
     trend, kinds = selectors.monthly(ids, end=today), selectors.by_kind(ids)
     rows = [selectors.theme_row(t, kinds[t.pk], trend[t.pk]) for t in page]
     return render(request, "minsheng/themes/list.html", {
@@ -55,13 +55,16 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = selectors.members(request.user, theme)
     policy.audit_clear_view(request.user, request, object_type="minsheng_theme", ids=[m["id"] for m in members],
                             what=f"民生主题「{theme.name}」的记录")
-    today = clock.now().date()
+    today = clock.today()
     return render(request, "minsheng/themes/detail.html", {
         "theme": theme, "members": members, "kinds": selectors.by_kind([theme.pk])[theme.pk],
         "neighbourhoods": selectors.by_neighbourhood(theme), "events": selectors.events(theme),
         "others": selectors.themes(request.user).exclude(pk=theme.pk)[:200],
         "chart": {"months": selectors.month_keys(today), "counts": selectors.monthly([theme.pk], end=today)[theme.pk]},
-        "masked": policy.masker_for(request.user).masked})
+        "masked": policy.masker_for(request.user).masked,
+        # 立为民生项目 (minsheng/views/projects.py project_new pre-fills from ?theme=): the roles that may create one.
+        "may_create_project": theme.status == Theme.Status.ACTIVE and request.user.role in policy.PROJECT_ROLES,
+        "theme_projects": theme.projects.order_by("-year", "rank")})
 
 
 ACTIONS = ("rename", "merge", "split", "pin", "unpin", "move", "hide")
@@ -118,7 +121,7 @@ def run_home(request: HttpRequest) -> HttpResponse:
             status, error = exc.status, exc.message
         else:
             return redirect("minsheng_themes:run", pk=run.pk)
-    today = clock.now().date()
+    today = clock.today()
     return render(request, "minsheng/themes/runs.html", {
         "runs": selectors.runs(request.user)[:20], "error": error,
         "default_start": date(today.year - 1, 1, 1), "default_end": today}, status=status)

@@ -26,12 +26,14 @@
   });
 })();
 
-// The account menu (templates/base.html, details#account-menu) closes on a click elsewhere or Escape.
+// The account menu and the navigation's groups (templates/base.html: details#account-menu, details.navgroup) close
+// on a click elsewhere or Escape.
 (function () {
   "use strict";
   function close(except) {
-    var menu = document.getElementById("account-menu");
-    if (menu && menu.open && !(except && menu.contains(except))) menu.open = false;
+    document.querySelectorAll("#account-menu, details.navgroup").forEach(function (menu) {
+      if (menu.open && !(except && menu.contains(except))) menu.open = false;
+    });
   }
   document.addEventListener("click", function (event) { close(event.target); });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") close(null); });

@@ -152,4 +152,7 @@
     window.setInterval(function () { tick(document); }, 30000);
   });
   document.addEventListener("htmx:afterSettle", function () { init(document); });
+  // The sort must be in the filter form as soon as the new table is in the page: settling comes 20 ms later, and a
+  // filter changed in between would send the previous sort.
+  document.addEventListener("htmx:afterSwap", keepListState);
 })();

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from core.errors import ValidationFailed
 from kpi import drilldown
 from kpi.periods import period_from
+from minqing import policy as minqing_policy  # --- issue18 visits ---
+from minqing.selectors import coverage as visit_coverage  # --- issue18 visits ---
 
 from ..brain import period_context
 
@@ -23,4 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, {
         **period_context(period, request), "tiles": drilldown.tile_counts(user, period),
         "lists": drilldown.overview_lists(user, period), "by_state": drilldown.open_by_state(user, period),
+        # --- issue18 visits ---: the street's visit coverage, counts only, marked masked for the leader
+        "visit_coverage": {**visit_coverage.summary(user), "masked": minqing_policy.masker_for(user).masked},
     })

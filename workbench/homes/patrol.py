@@ -20,6 +20,8 @@ from cases.views import can_register, refused_page, registered_message
 from core.errors import DomainError
 from core.pages import login_required
 from dispatch.places import place_for
+from minqing import policy as minqing_policy  # --- issue18 visits ---
+from minqing.selectors import coverage as visit_coverage  # --- issue18 visits ---
 from org.models import Role
 from org.selectors import address_options, place_for_address
 
@@ -59,9 +61,22 @@ def my_reports(request: HttpRequest):
     return page
 
 
+def visit_summary(request: HttpRequest) -> dict | None:
+    """--- issue18 visits ---: the 民情走访 coverage of the user's area (counts only) and the user's own plans."""
+    user = request.user
+    if user.role not in minqing_policy.READ_ROLES:
+        return None
+    summary = visit_coverage.summary(user)
+    mine = visit_coverage.by_visitor(user, summary["period"], only=user)
+    summary["mine"] = mine[0] if mine else None
+    summary["masked"] = minqing_policy.masker_for(user).masked
+    return summary
+
+
 def _context(request: HttpRequest, form: PatrolReportForm) -> dict:
     return {"report_form": form, "address_options": address_options(), "mine": my_reports(request),
-            "page": queue_page(request, queues.queue_to_verify(request.user))}
+            "page": queue_page(request, queues.queue_to_verify(request.user)),
+            "visit_coverage": visit_summary(request)}
 
 
 def home(request: HttpRequest) -> HttpResponse:

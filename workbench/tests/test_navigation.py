@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from chengyun import access_policy
 from org.models import Role
-from org.tests.factories import UserFactory
-from workbench.navigation import ACCOUNT_MENU, NAVIGATION, entries_for, links_for
+from org.tests.factories import GridFactory, UserFactory
+from workbench.navigation import ACCOUNT_MENU, NAVIGATION, entries_for, items_for, links_for
+from workbench.navigation import MINQING as MINQING_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +22,22 @@ ALL = ["工作台", "工单", "社区大脑"]
 # Issue 16: 接口文档 moved to the account menu (roles that use the API only), 两步验证 too; the 审计员 keeps only the
 # audit log (his case list is always empty, his 工作台 is the audit log). 管理后台 follows the staff flag, which the
 # administrator accounts carry.
+# --- issue18 nav ---
+# Issue 18: the 民情 pages, each to the roles its page admits (the registry's readers; 民生主题 the leaders and centre).
+MINQING = ["民情需求", "问卷", "十大民生"]
+MINQING_ALL = ["民情需求", "问卷", "民生主题", "十大民生"]
+# 民情走访 for who visits, 走访覆盖 for the registry's readers, 数据湖 for the centre.
+CENTRE = ["民情走访", "走访覆盖", *MINQING_ALL, "数据湖"]
+# --- end issue18 nav ---
 EXPECTED: dict[str, list[str]] = {
-    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", "个人信息申请", "管理后台"],
-    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册"],
-    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册"],
+    Role.ADMIN: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", *CENTRE, "个人信息申请", "管理后台"],
+    Role.INTAKE: [*ALL, "登记工单", "12345导入", "社区底册", "走访覆盖", *MINQING],
+    Role.DISPATCHER: [*ALL, "情况分析", "登记工单", "12345导入", "社区底册", *CENTRE],
     Role.HANDLER: ALL,
-    Role.CALLBACK: [*ALL, "社区底册"],
-    Role.LEADER: [*ALL, "情况分析", "社区底册"],
-    Role.GRID: [*ALL, "登记工单", "社区底册"],
-    Role.CADRE: [*ALL, "登记工单", "社区底册"],
+    Role.CALLBACK: [*ALL, "社区底册", "走访覆盖", *MINQING],
+    Role.LEADER: [*ALL, "情况分析", "社区底册", "走访覆盖", *MINQING_ALL],
+    Role.GRID: [*ALL, "登记工单", "社区底册", "民情走访", "走访覆盖", *MINQING],
+    Role.CADRE: [*ALL, "登记工单", "社区底册", "民情走访", "走访覆盖", *MINQING],
     Role.AUDITOR: ["审计日志"],
 }
 ACCOUNT: dict[str, list[str]] = {role: ["修改密码"] for role in EXPECTED}
@@ -42,7 +50,12 @@ REACHABLE_BUT_UNUSED: set[tuple[str, str]] = {(Role.AUDITOR, "workbench"), (Role
 
 
 def person(role: str):
-    return UserFactory(username=f"nav_{role}", role=role, is_staff=role == Role.ADMIN)
+    # The scoped roles work in an area (a 居民区, a 网格): 十大民生 refuses an account that has none.
+    area = {}
+    if role in (Role.CADRE, Role.GRID):
+        grid = GridFactory()
+        area = {"neighbourhood": grid.neighbourhood, "grid": grid if role == Role.GRID else None}
+    return UserFactory(username=f"nav_{role}", role=role, is_staff=role == Role.ADMIN, **area)
 
 
 def test_every_login_role_is_listed():
@@ -100,3 +113,34 @@ def test_no_nav_for_anonymous_visitors(client):
 def test_base_html_compares_no_role_names():
     base = (Path(settings.BASE_DIR) / "templates" / "base.html").read_text()
     assert "user.role" not in base and not any(f'"{role}"' in base for role in Role.values)
+
+
+# --- issue18 nav ---
+def test_the_minqing_pages_are_one_drop_down_where_the_first_stands(client):
+    user = person(Role.ADMIN)
+    items = items_for(user)
+    labels = [item.label for item in items]
+    assert labels.index(MINQING_GROUP) == labels.index("社区底册") + 1
+    group = items[labels.index(MINQING_GROUP)]
+    assert [label for label, _ in group.links] == CENTRE and not group.url
+    client.force_login(user)
+    html = client.get(reverse("password_change")).content.decode()
+    nav = re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    drop_down = re.search(r'<details class="navgroup">\s*<summary>民情</summary>(.*?)</details>', nav, re.S).group(1)
+    assert re.findall(r'>([^<]+)</a>', drop_down) == CENTRE
+
+
+def test_a_group_of_which_the_role_sees_one_link_is_a_plain_link(monkeypatch):
+    from workbench import navigation
+
+    only = navigation.NavEntry("民情需求", "minqing_needs:list", frozenset({Role.CADRE}), group=MINQING_GROUP)
+    monkeypatch.setattr(navigation, "NAVIGATION", (navigation.NAVIGATION[0], only))
+    items = navigation.items_for(person(Role.CADRE), navigation.NAVIGATION)
+    assert [(item.label, item.url, item.links) for item in items][1] == ("民情需求", reverse("minqing_needs:list"), ())
+
+
+def test_each_group_is_declared_in_one_run_so_the_bar_keeps_the_declared_order():
+    groups = [entry.group for entry in NAVIGATION if entry.group]
+    runs = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    assert len(runs) == len(set(runs))
+# --- end issue18 nav ---

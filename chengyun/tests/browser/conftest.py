@@ -12,18 +12,28 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screensh
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# One Playwright (and one chromium) per test process: an app's tests/conftest.py that imports these fixtures
+# (minqing/tests/conftest.py) registers them again, and a second sync Playwright beside a running one fails.
+_RUNNING: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip("没有找到 /usr/bin/chromium(apt-get install -y chromium),跳过浏览器测试")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+    if not _RUNNING["users"]:
+        _RUNNING["playwright"] = playwright = sync_playwright().start()
+        _RUNNING["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
+    _RUNNING["users"] += 1
+    yield _RUNNING["browser"]
+    _RUNNING["users"] -= 1
+    if not _RUNNING["users"]:
+        _RUNNING.pop("browser").close()
+        _RUNNING.pop("playwright").stop()
 
 
 @pytest.fixture
