@@ -108,10 +108,14 @@ def _load_minqing(*, seed: int, now: datetime, stdout: TextIO | None) -> dict:
     from .minqing_needs import load_needs
     from .minqing_projects import load_projects
     from .minqing_themes import load_themes
+    from .minqing_visits import load_visits
 
     made: dict = {}
     with clock.frozen_at(now):
         # --- issue18 demo steps ---
+        made["visits"] = load_visits(seed=seed, now=now)
+        _say(stdout, f"走访:{made['visits'].get('visits', 0)} 次,计划 {made['visits'].get('plans', 0)} 个,"
+                     f"问卷答卷 {made['visits'].get('submissions', 0)} 份")
         made["needs"] = load_needs(seed=seed, now=now)
         _say(stdout, f"民情需求:{made['needs']['needs']} 条,转工单 {made['needs']['cases']} 件,"
                      f"数据湖 {made['needs']['lake_records']} 条")
