@@ -32,6 +32,20 @@ PROJECTS = [
 STAGES_2025 = ["done"] * 6 + ["in_progress"] * 2 + ["delayed"] * 2
 
 
+def _theme_for(word: str, themes: list[Theme], taken: set[int]) -> Theme | None:
+    """The ranked theme that is about this project: the most of its needs say the project's word (a project on 加装电梯
+    must not answer a theme of 漏水 because the two ranked alike)."""
+    from django.db.models import Count, Q
+
+    from minsheng.models import ThemeMember
+
+    counts = dict(ThemeMember.objects.filter(theme__in=[t.pk for t in themes if t.pk not in taken])
+                  .values_list("theme_id").annotate(n=Count("pk", filter=Q(need__text__contains=word)))
+                  .values_list("theme_id", "n"))
+    best = max((t for t in themes if counts.get(t.pk)), key=lambda t: counts[t.pk], default=None)
+    return best
+
+
 def _needs_for(word: str, theme: Theme | None, used: set[int]) -> list[Need]:
     qs = Need.objects.filter(household__isnull=False).exclude(pk__in=used)
     if theme is not None:
@@ -57,13 +71,15 @@ def load_projects(*, seed: int = 2026, today: date | None = None, stdout=None) -
     departments = list(Department.objects.order_by("pk"))
     if leader is None or not departments:
         return {"skipped": True, "projects": 0, "reason": "no leader or department"}
-    themes = list(Theme.objects.filter(status=Theme.Status.ACTIVE).order_by("-is_pinned", "-score")[:20])
+    themes = list(Theme.objects.filter(status=Theme.Status.ACTIVE).order_by("-is_pinned", "-score", "pk")[:40])
     used: set[int] = set()
+    taken: set[int] = set()
     made = echoes = callbacks = 0
     for year in (2025, 2026):
         for index, (title, word, budget, summary) in enumerate(PROJECTS):
-            theme = themes[index + (10 if year == 2026 else 0)] if len(themes) > index + (10 if year == 2026 else 0) \
-                else None
+            theme = _theme_for(word, themes, taken)
+            if theme is not None:
+                taken.add(theme.pk)
             name = title if year == 2025 else f"{title}(二期)"
             milestones = [
                 {"title": "完成方案设计和征询", "due_on": date(year, 3, 31)},
@@ -85,12 +101,15 @@ def load_projects(*, seed: int = 2026, today: date | None = None, stdout=None) -
             done_count = {"done": 4, "in_progress": rng.choice([2, 3]), "delayed": 1, "planned": 0}[stage]
             if year == 2026:
                 done_count = min(done_count, 2)
-            for milestone in list(project.milestones.order_by("order"))[:done_count]:
+            for number, milestone in enumerate(list(project.milestones.order_by("order"))[:done_count], start=1):
                 late = rng.randint(0, 12) if stage == "delayed" else rng.randint(-10, 3)
                 done_on = date.fromordinal(milestone.due_on.toordinal() + late)
                 if done_on > today:
                     done_on = today
                 services.milestone_complete(actor=leader, milestone=milestone, done_on=done_on)
+                # The progress the 回音 tells is the one reached with this milestone.
+                services.project_set_status(actor=leader, project=project, status=ProjectStatus.IN_PROGRESS,
+                                            progress=min(100, 25 * number - rng.randint(0, 5)))
                 result = echo_services.echo_send(actor=leader, project=project, milestone=milestone)
                 echoes += result.sent
             progress = {"done": 100, "in_progress": 25 * done_count + rng.randint(0, 15), "delayed": 20,

@@ -27,6 +27,13 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号(密码均为 {DEMO_PASSWORD}):")
         for username, display, role, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<12} {role.label:<6} {display}")
+        from org.models import User
+
+        listed = {username for username, *_ in DEMO_ACCOUNTS}
+        others = [u.username for u in User.objects.filter(username__startswith="cadre_").order_by("username")
+                  if u.username not in listed]
+        if others:  # the 居民区 the org demo left without a 居委干部 get one for the 走访 demo (demo/minqing_visits.py)
+            self.stdout.write(f"  其他居民区的居委干部:{'、'.join(others)}")
         from demo.registry import DEMO_RESIDENT_PHONE
 
         self.stdout.write(f"\n居民登录 /me/:手机号 {DEMO_RESIDENT_PHONE},点“获取验证码”,"
