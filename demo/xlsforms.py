@@ -15,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 
+from core.excel import append_row
+
 LANG = "Chinese (zh)"
 FOLDER = Path(__file__).resolve().parent / "data" / "xlsform"
 SURVEY_HEADER = ["type", "name", f"label::{LANG}", f"hint::{LANG}", "required", f"required_message::{LANG}",
@@ -142,16 +144,16 @@ def workbook_bytes(*, survey: list[list[str]], choices: list[tuple], title: str,
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "survey"
-    sheet.append(SURVEY_HEADER)
+    append_row(sheet, SURVEY_HEADER)
     for row in survey:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet = workbook.create_sheet("choices")
-    sheet.append(["list_name", "name", f"label::{LANG}", "category"])
+    append_row(sheet, ["list_name", "name", f"label::{LANG}", "category"])
     for row in choices:
-        sheet.append(list(row) + [""] * (4 - len(row)))
+        append_row(sheet, list(row) + [""] * (4 - len(row)))
     sheet = workbook.create_sheet("settings")
-    sheet.append(["form_title", "form_id", "version", "default_language"])
-    sheet.append([title, form_id, version, LANG])
+    append_row(sheet, ["form_title", "form_id", "version", "default_language"])
+    append_row(sheet, [title, form_id, version, LANG])
     for sheet in workbook.worksheets:  # fixed metadata, so the same rows give the same bytes
         sheet.column_dimensions["A"].width = 24
     workbook.properties.creator = "chengyun demo"
