@@ -116,7 +116,8 @@ def test_the_dispatcher_filters_the_list_and_exports_it_on_a_desktop(trained, pa
     # On a desktop the bar is one row and its 民情 menu drops down.
     assert page.locator(".mainnav").bounding_box()["height"] < 40
     page.locator(".mainnav details.navgroup summary", has_text="民情").click()
-    assert page.locator(".mainnav .navgroup-links a").all_inner_texts() == ["民情走访", "走访覆盖", "民情需求", "问卷", "民生主题", "十大民生", "数据湖"]
+    assert page.locator(".mainnav .navgroup-links a").all_inner_texts() == [
+        "民情走访", "走访覆盖", "民情需求", "问卷", "民生主题", "十大民生", "数据湖"]
     page.locator(".mainnav .navgroup-links a", has_text="民情需求").click()
     page.wait_for_url(f"{live_server.url}/minqing/needs/")
 
