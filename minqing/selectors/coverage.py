@@ -34,7 +34,7 @@ class Period:
 
 
 def default_period(today: date | None = None, months: int = DEFAULT_MONTHS) -> Period:
-    today = today or clock.now().date()
+    today = today or clock.today()
     return Period(start=today.replace(day=1) if today.day > 1 else (today - timedelta(days=1)).replace(day=1),
                   end=today, months=months)
 
@@ -68,7 +68,7 @@ def _households(user: User) -> QuerySet[Household]:
 def by_neighbourhood(user: User, period: Period) -> list[dict[str, Any]]:
     """One row per 居民区 the user sees: households, visited in N months, targets planned/done, overdue plans,
     visits in the period by outcome. Four grouped queries."""
-    today = clock.now().date()
+    today = clock.today()
     rows: dict[int, dict[str, Any]] = {}
     names = dict(Neighbourhood.objects.values_list("pk", "name"))
 
@@ -100,7 +100,7 @@ def by_neighbourhood(user: User, period: Period) -> list[dict[str, Any]]:
 def by_visitor(user: User, period: Period, *, only: User | None = None) -> list[dict[str, Any]]:
     """One row per visitor: the targets of the plans assigned to them (planned/done), their overdue plans, and the
     visits of the period they made, by outcome."""
-    today = clock.now().date()
+    today = clock.today()
     rows: dict[int, dict[str, Any]] = {}
     targets = _targets(user)
     overdue = _overdue_plans(user, today)
@@ -147,7 +147,7 @@ def not_visited(user: User, period: Period, *, neighbourhood: int | None = None)
 
 
 def overdue_plans(user: User) -> QuerySet[VisitPlan]:
-    today = clock.now().date()
+    today = clock.today()
     return (_overdue_plans(user, today).select_related("neighbourhood", "assignee")
             .annotate(open_count=Count("targets", filter=Q(targets__visit__isnull=True))).order_by("due_on", "id"))
 

@@ -152,7 +152,7 @@ def plan_targets(plan: VisitPlan, *, masker: RegistryMasker) -> QuerySet[VisitPl
 
 
 def target_rows(targets, *, masker: RegistryMasker, today: date | None = None) -> list[dict[str, Any]]:
-    today = today or clock.now().date()
+    today = today or clock.today()
     return [{"id": t.pk, "place": _place(t, masker), "household_id": t.household_id, "unit_id": t.unit_id,
              "plan_id": t.plan_id, "plan": t.plan.title, "due_on": t.plan.due_on,
              "overdue": t.plan.due_on < today and t.visit_id is None, "visit_id": t.visit_id,
@@ -165,7 +165,7 @@ def my_open_targets(user: User) -> QuerySet[VisitPlanTarget]:
     if scope is None:
         return VisitPlanTarget.objects.none()
     return (VisitPlanTarget.objects.filter(plan__assignee=user, plan__status=VisitPlan.Status.ACTIVE,
-                                           visit__isnull=True, plan__starts_on__lte=clock.now().date())
+                                           visit__isnull=True, plan__starts_on__lte=clock.today())
             .select_related("plan", "household", "unit").order_by("plan__due_on", "plan_id", "id"))
 
 
@@ -174,7 +174,7 @@ def offered_submissions(user: User, *, household=None, unit=None, on: date | Non
     visit recorded the next morning), not yet attached to a visit: the form offers them, ticked."""
     if household is None and unit is None:
         return Submission.objects.none()
-    on = on or clock.now().date()
+    on = on or clock.today()
     start = timezone.make_aware(timezone.datetime.combine(on - timedelta(days=1), timezone.datetime.min.time()))
     end = timezone.make_aware(timezone.datetime.combine(on + timedelta(days=1), timezone.datetime.min.time()))
     qs = Submission.objects.filter(submitted_by=user, received_at__gte=start, received_at__lt=end,

@@ -80,7 +80,7 @@ def visit_record(
         raise ValidationFailed("请选择走访的一户或一个单位", details={"field": "household"})
     place = household or unit
     policy.check_area(actor, neighbourhood_id=place.neighbourhood_id, grid_id=place.grid_id, what="该户/单位")
-    today = clock.now().date()
+    today = clock.today()
     if visited_on is None:
         raise ValidationFailed("请填写走访日期", details={"field": "visited_on"})
     if visited_on > today:

@@ -119,3 +119,22 @@ def test_correct_keeps_old_values_in_a_new_event(street):
     assert event.payload["old"] == {"outcome": "absent", "notes": "初记"} and event.note == "当时见到了老人"
     with pytest.raises(PermissionDenied):
         visit_correct(actor=f.other_cadre(street), visit=visit, reason="x", notes="y")
+
+
+def test_a_visit_made_this_morning_in_shanghai_is_not_in_the_future(street):
+    """At 01:30 in Shanghai UTC is still on the day before: the visit's day is the street's."""
+    from datetime import UTC, datetime, time
+
+    from core import clock
+
+    home = f.household(street)
+    utc_now = timezone.now()
+    evening = datetime.combine(utc_now.date(), time(17, 30), tzinfo=UTC)
+    if evening < utc_now:
+        evening += timedelta(days=1)
+    with clock.frozen_at(evening):
+        shanghai_day = timezone.localdate(evening)
+        assert shanghai_day == evening.date() + timedelta(days=1)
+        visit = visit_record(actor=street.cadre, household=home, visited_on=shanghai_day, visitors=[street.cadre],
+                             outcome="absent", notes="敲门无人应答")
+    assert visit.visited_on == shanghai_day

@@ -39,7 +39,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.plans(request.user, status=status, neighbourhood=_int(request.GET.get("neighbourhood")))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "minqing/visits/plans.html", {
-        "page": page, "status": status, "statuses": VisitPlan.Status.choices, "today": clock.now().date(),
+        "page": page, "status": status, "statuses": VisitPlan.Status.choices, "today": clock.today(),
         "neighbourhoods": Neighbourhood.objects.order_by("name"), "may_plan": request.user.role in policy.PLAN_ROLES})
 
 
@@ -80,7 +80,7 @@ def _households(request: HttpRequest, text: str):
 def plan_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     neighbourhoods = list(_plan_neighbourhoods(request.user))
-    today = clock.now().date()
+    today = clock.today()
     context = {"data": data, "error": "", "neighbourhoods": neighbourhoods, "assignees": _assignees(neighbourhoods),
                "rules": PlanRule.choices, "tags": Tag.objects.order_by("order", "name"), "today": today.isoformat()}
     if request.method == "GET":
@@ -110,7 +110,7 @@ def plan_context(request: HttpRequest, plan, *, error: str = "") -> dict:
     rows = selectors.target_rows(page, masker=masker)
     policy.audit_clear_view(request.user, request, object_type="visit_plan", ids=[plan.pk], what="走访计划")
     return {"plan": plan, "page": page, "rows": rows, "masked": masker.masked, "error": error,
-            "timeline": selectors.timeline(plan=plan, masker=masker), "today": clock.now().date(),
+            "timeline": selectors.timeline(plan=plan, masker=masker), "today": clock.today(),
             "may_cancel": request.user.role in policy.PLAN_ROLES and plan.status == VisitPlan.Status.ACTIVE,
             "may_visit": request.user.role in policy.VISIT_ROLES}
 

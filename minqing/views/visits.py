@@ -44,7 +44,7 @@ def today(request: HttpRequest) -> HttpResponse:
     policy.audit_clear_view(request.user, request, object_type="visit_plan_target", ids=[r["id"] for r in rows],
                             what="今日走访")
     recent = selectors.visit_rows(request.user, selectors.visits(request.user).filter(
-        visitors=request.user, visited_on=clock.now().date()), masker=masker)
+        visitors=request.user, visited_on=clock.today()), masker=masker)
     return render(request, "minqing/visits/today.html", {"rows": rows, "page": page, "recent": recent,
                                                           "masked": masker.masked,
                                                           "may_plan": request.user.role in policy.PLAN_ROLES})
@@ -114,7 +114,7 @@ def form_context(request: HttpRequest, data, *, household=None, unit=None, error
     user = request.user
     masker = policy.masker_for(user)
     place = household or unit
-    visited_on = _day(data.get("visited_on")) or clock.now().date()
+    visited_on = _day(data.get("visited_on")) or clock.today()
     members, offered, questionnaires, back = [], [], [], ""
     if household is not None:
         members = list(Person.objects.filter(memberships__household=household, memberships__ended_at__isnull=True)
@@ -150,7 +150,7 @@ def form_context(request: HttpRequest, data, *, household=None, unit=None, error
                      "checked": chosen_subs is None or str(s.pk) in chosen_subs} for s in offered],
         "questionnaires": questionnaires, "outcomes": VisitOutcome.choices, "needs": needs or [{}],
         "categories": NeedCategory.objects.filter(is_active=True), "urgencies": NeedUrgency.choices,
-        "today": clock.now().date().isoformat(), "visited_on": visited_on.isoformat(), "masked": masker.masked,
+        "today": clock.today().isoformat(), "visited_on": visited_on.isoformat(), "masked": masker.masked,
     }
 
 
