@@ -309,11 +309,13 @@ def _targets(plans, targets, specs, visits, today: date) -> tuple[dict[int, int]
             reached.setdefault(spec["target"], visit.pk)
         if visit.household_id:
             met_by_household.setdefault(visit.household_id, []).append(visit)
-    for index, (p, household, earliest, latest) in enumerate(targets):  # any visit in its window reaches a yearly one
-        if index not in reached and plans[p].rule == PlanRule.ALL_HOUSEHOLDS_YEARLY:
-            visit = next((v for v in met_by_household.get(household, []) if earliest <= v.visited_on <= latest), None)
-            if visit is not None:
-                reached[index] = visit.pk
+    # As visit_record does: a visit fills every open target of its household in the plans already started, so a
+    # 独居老人 missed in January and met in February leaves no January target open (nor a yearly one).
+    for index, (_p, household, earliest, _latest) in enumerate(targets):
+        if index not in reached:
+            later = [v for v in met_by_household.get(household, []) if v.visited_on >= earliest]
+            if later:
+                reached[index] = min(later, key=lambda v: (v.visited_on, v.pk)).pk
     rows = [VisitPlanTarget(plan=plans[p], household_id=h, visit_id=reached.get(i))
             for i, (p, h, _, _) in enumerate(targets)]
     VisitPlanTarget.objects.bulk_create(rows, batch_size=BATCH)
