@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from core import clock
@@ -167,6 +167,38 @@ def my_open_targets(user: User) -> QuerySet[VisitPlanTarget]:
     return (VisitPlanTarget.objects.filter(plan__assignee=user, plan__status=VisitPlan.Status.ACTIVE,
                                            visit__isnull=True, plan__starts_on__lte=clock.today())
             .select_related("plan", "household", "unit").order_by("plan__due_on", "plan_id", "id"))
+
+
+def my_open_places(user: User) -> QuerySet:
+    """今日走访 by door: one row per household or unit with open targets of this user's running plans (one visit fills
+    them all), the earliest due first — {household_id, unit_id, due_on, plans}."""
+    return (my_open_targets(user).order_by().values("household_id", "unit_id")
+            .annotate(due_on=Min("plan__due_on"), plans=Count("plan_id", distinct=True))
+            .order_by("due_on", "household_id", "unit_id"))
+
+
+def place_rows(places, user: User, *, masker: RegistryMasker, today: date | None = None) -> list[dict[str, Any]]:
+    """The rows of a page of my_open_places: the place (masked per the reader) and the plans that wait for it."""
+    today = today or clock.today()
+    places = list(places)
+    households = {p["household_id"] for p in places if p["household_id"]}
+    units = {p["unit_id"] for p in places if p["unit_id"]}
+    targets = (my_open_targets(user).filter(Q(household_id__in=households) | Q(unit_id__in=units))
+               .order_by("plan__due_on", "plan_id"))
+    by_place: dict[tuple, list[VisitPlanTarget]] = {}
+    for t in targets:
+        by_place.setdefault((t.household_id, t.unit_id), []).append(t)
+    rows = []
+    for p in places:
+        waiting = by_place.get((p["household_id"], p["unit_id"]), [])
+        if not waiting:
+            continue
+        rows.append({"id": waiting[0].pk, "ids": [t.pk for t in waiting], "place": _place(waiting[0], masker),
+                     "household_id": p["household_id"], "unit_id": p["unit_id"], "due_on": p["due_on"],
+                     "overdue": p["due_on"] < today,
+                     "plans": [{"title": t.plan.title, "due_on": t.plan.due_on, "overdue": t.plan.due_on < today}
+                               for t in waiting]})
+    return rows
 
 
 def offered_submissions(user: User, *, household=None, unit=None, on: date | None = None) -> QuerySet[Submission]:

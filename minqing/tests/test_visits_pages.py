@@ -42,6 +42,15 @@ def test_today_lists_my_open_targets_by_due_date_with_overdue_marked(client, str
     assert "本月计划" not in other  # not the grid user's plan
 
 
+def test_today_shows_each_door_once_with_every_plan_that_waits_for_it(client, street, home):
+    f.plan(street, households=[home], title="本月独居老人走访")
+    f.plan(street, households=[home], title="全年每户走访", due_on=f.today() + timedelta(days=200))
+    html = login(client, street.cadre).get(reverse("minqing_visits:today")).content.decode()
+    assert html.count(f"household={home.pk}") == 1 and "待走访(1 户/家)" in html
+    row = html.split('class="target', 1)[1].split("</li>", 1)[0]
+    assert row.index("本月独居老人走访") < row.index("全年每户走访")
+
+
 def test_the_form_records_a_visit_with_a_need_and_shows_errors_in_the_page(client, street, home):
     login(client, street.cadre)
     url = reverse("minqing_visits:new")

@@ -37,12 +37,13 @@ PAGE_SIZE = 30
 @role_required(policy.VISIT_ROLES, VISIT_REFUSED)
 @require_http_methods(["GET"])
 def today(request: HttpRequest) -> HttpResponse:
-    """今日走访: my open targets, the earliest due first, the overdue ones marked, each with its 登记走访 button."""
+    """今日走访: the doors my running plans still wait for, one row each (one visit fills all its targets), the
+    earliest due first, the overdue ones marked, each with its plans and its 登记走访 button."""
     masker = policy.masker_for(request.user)
-    page = Paginator(selectors.my_open_targets(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.target_rows(page, masker=masker)
-    policy.audit_clear_view(request.user, request, object_type="visit_plan_target", ids=[r["id"] for r in rows],
-                            what="今日走访")
+    page = Paginator(selectors.my_open_places(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.place_rows(page.object_list, request.user, masker=masker)
+    policy.audit_clear_view(request.user, request, object_type="visit_plan_target",
+                            ids=[i for r in rows for i in r["ids"]], what="今日走访")
     recent = selectors.visit_rows(request.user, selectors.visits(request.user).filter(
         visitors=request.user, visited_on=clock.today()), masker=masker)
     return render(request, "minqing/visits/today.html", {"rows": rows, "page": page, "recent": recent,
