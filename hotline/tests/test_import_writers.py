@@ -4,6 +4,7 @@ gaps when nothing fails, the job's position and counts in file order, and a resu
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -90,4 +91,10 @@ def test_the_writers_close_their_connections(street):
     before = backends()
     job = upload_job(street, csv_bytes([hotline_row(i) for i in range(6)]))
     services.import_job_run(job.pk, batch_size=2, writers=2)
+    # A closed connection's server process leaves pg_stat_activity a moment after the client hangs up: wait for it
+    # (up to 10 s), then the count must be back where it was — a writer that kept its connection never gets there.
+    for _ in range(100):
+        if backends() == before:
+            break
+        time.sleep(0.1)
     assert backends() == before
