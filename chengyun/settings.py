@@ -130,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE",
          "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"}
     )
+    # The test database is a file too, not Django's in-memory shared cache: there a reader meets a writer's table
+    # lock at once ("database table is locked", no busy timeout), so a page polling an import that a worker thread
+    # is writing failed in the browser tests — a failure production's file with WAL never has.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", os.environ.get("CHENGYUN_TEST_SQLITE", str(VAR_DIR / "test-chengyun.sqlite3")))
 
 AUTH_USER_MODEL = "org.User"
 AUTH_PASSWORD_VALIDATORS = [
