@@ -75,15 +75,20 @@ def get_need(user: User, pk: int) -> Need:
     return found
 
 
-def secrets_for(needs_: list[Need]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Per household: the names and phones of everyone who lived there (masked out of the free texts), one query."""
-    households = {n.household_id for n in needs_ if n.household_id}
+def household_secrets(household_ids) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Per household: the names and the phones of everyone who lived there (masked out of free texts), one query."""
     names: dict[int, set[str]] = defaultdict(set)
     phones: dict[int, set[str]] = defaultdict(set)
-    for household_id, name, phone, alt in Membership.objects.filter(household_id__in=households).values_list(
+    for household_id, name, phone, alt in Membership.objects.filter(household_id__in=set(household_ids)).values_list(
             "household_id", "person__name", "person__phone", "person__phone_alt"):
         names[household_id].add(name)
         phones[household_id].update(p for p in (phone, alt) if p)
+    return names, phones
+
+
+def secrets_for(needs_: list[Need]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per household: the names and phones of everyone who lived there and of the person who raised the need."""
+    names, phones = household_secrets(n.household_id for n in needs_ if n.household_id)
     for n in needs_:
         if n.person_id:
             names[n.household_id or 0].add(n.person.name)

@@ -4,7 +4,6 @@ visitor's open targets (今日走访), the questionnaires a visit may attach —
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,11 +15,11 @@ from core import clock
 from core.errors import NotFound
 from org.models import Role, User
 from questionnaires.models import Submission
-from registry.models import Membership
 from registry.policy import RegistryMasker
 
 from .. import policy
 from ..models import Visit, VisitEvent, VisitOutcome, VisitPlan, VisitPlanTarget
+from .needs import household_secrets
 
 VISIT_NOT_FOUND = "走访记录不存在或不在您的职责范围内"
 PLAN_NOT_FOUND = "走访计划不存在或不在您的职责范围内"
@@ -101,13 +100,7 @@ def _place(visit_or_target, masker: RegistryMasker) -> str:
 
 def secrets_for(visits_: list[Visit]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Per household: the names and phones of everyone who lived there (masked out of the free texts), one query."""
-    households = {v.household_id for v in visits_ if v.household_id}
-    names: dict[int, set[str]] = defaultdict(set)
-    phones: dict[int, set[str]] = defaultdict(set)
-    for household_id, name, phone, alt in Membership.objects.filter(household_id__in=households).values_list(
-            "household_id", "person__name", "person__phone", "person__phone_alt"):
-        names[household_id].add(name)
-        phones[household_id].update(p for p in (phone, alt) if p)
+    names, phones = household_secrets(v.household_id for v in visits_ if v.household_id)
     return {h: (tuple(names[h]), tuple(phones[h])) for h in set(names) | set(phones)}
 
 
